@@ -1,0 +1,121 @@
+"""Build the labelled dataset from the raw report: cases.csv, case_studies.jsonl, validation.json.
+
+`build_dataset` is pure (text in, tables out); `write_dataset` writes the files byte for byte
+reproducibly; `load_cases` and `load_case_studies` are what the rest of the package reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import config
+from pipeline.appendix import parse_appendix, to_record
+from pipeline.case_studies import parse_case_studies
+from pipeline.io import CSV_ENCODING, atomic_write, atomic_write_text
+from pipeline.text import normalise_title, ratio
+from pipeline.title_groups import assign_title_groups
+from pipeline.validation import case_study_disagreements, validate
+
+
+@dataclass
+class Dataset:
+    """Everything `collab build-dataset` produces."""
+
+    cases: pd.DataFrame
+    case_studies: list[dict]
+    validation: dict
+
+
+def read_report(path: Path = config.RAW_REPORT) -> str:
+    """The raw report text; refuses a copy whose sha256 differs from the one the dataset is built on."""
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != config.RAW_REPORT_SHA256:
+        raise ValueError(f"{path}: sha256 {digest} is not the report's ({config.RAW_REPORT_SHA256})")
+    return data.decode("utf-8")
+
+
+def meets_criteria(resource_sharing: str, sustainability: str) -> str:
+    """The report's 2nd-stage filter: resource sharing O and sustainability O or △.
+
+    △ ("약한 지속가능성") counts as met: the in-depth cases were chosen from the 73 that met the
+    criteria, and the appendix rows of cases 12 and 16 carry △, so the report treated △ as met.
+    """
+    met = resource_sharing == config.MARK_YES and sustainability in (
+        config.MARK_YES,
+        config.MARK_PARTIAL,
+    )
+    return config.MARK_YES if met else config.MARK_NO
+
+
+def _match_case_studies(cases: pd.DataFrame, case_studies: list[dict]) -> None:
+    """Set each case study's appendix_id to the most similar appendix case of its actor type."""
+    for cs in case_studies:
+        pool = cases[cases["actor_type"] == cs["actor_type"]]
+        key = normalise_title(cs["name"])
+        scores = [
+            ratio(key, title) + 0.1 * (region == cs["region"])
+            for title, region in zip(pool["title_norm"], pool["region"])
+        ]
+        best = max(range(len(scores)), key=scores.__getitem__)
+        cs["appendix_id"] = int(pool["id"].iloc[best]) if scores[best] >= 0.5 else None
+
+
+def build_dataset(report_text: str) -> Dataset:
+    """Parse the report into the appendix cases and the 23 case studies, and validate both."""
+    records = [to_record(case, i + 1) for i, case in enumerate(parse_appendix(report_text))]
+    cases = pd.DataFrame.from_records(records)
+    cases["meets_criteria"] = [
+        meets_criteria(r, s) for r, s in zip(cases["resource_sharing"], cases["sustainability"])
+    ]
+    cases["title_norm"] = cases["title"].map(normalise_title)
+    cases["title_group"] = assign_title_groups(list(cases["title_norm"]), list(cases["region"]))
+
+    case_studies = [cs.to_json() for cs in parse_case_studies(report_text)]
+    _match_case_studies(cases, case_studies)
+    cases["case_study"] = pd.array([pd.NA] * len(cases), dtype="Int64")
+    for cs in case_studies:
+        if cs["appendix_id"] is not None:
+            cases.loc[cases["id"] == cs["appendix_id"], "case_study"] = cs["number"]
+    cases = cases[list(config.CASES_COLUMNS)]
+
+    report = validate(cases, case_studies, report_text)
+    report["case_study_disagreements"] = case_study_disagreements(cases, case_studies)
+    return Dataset(cases, case_studies, report)
+
+
+def write_dataset(dataset: Dataset, out_dir: Path = config.PROCESSED_DIR) -> list[Path]:
+    """Write the processed files atomically; the same input always gives the same bytes."""
+    paths = [
+        out_dir / config.CASES_CSV.name,
+        out_dir / config.CASE_STUDIES_JSONL.name,
+        out_dir / config.VALIDATION_JSON.name,
+    ]
+    atomic_write(
+        paths[0],
+        lambda tmp: dataset.cases.to_csv(tmp, index=False, encoding=CSV_ENCODING, lineterminator="\n"),
+    )
+    atomic_write_text(
+        paths[1], "".join(json.dumps(cs, ensure_ascii=False) + "\n" for cs in dataset.case_studies)
+    )
+    atomic_write_text(paths[2], json.dumps(dataset.validation, ensure_ascii=False, indent=2) + "\n")
+    return paths
+
+
+def load_cases(path: Path = config.CASES_CSV) -> pd.DataFrame:
+    """cases.csv as written by `write_dataset`, with every label column as text."""
+    frame = pd.read_csv(path, encoding=CSV_ENCODING, dtype=str, keep_default_na=False)
+    frame["id"] = frame["id"].astype(int)
+    frame["source_line"] = frame["source_line"].astype(int)
+    return frame
+
+
+def load_case_studies(path: Path = config.CASE_STUDIES_JSONL) -> list[dict]:
+    """The 23 case studies as dictionaries, in report order."""
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]

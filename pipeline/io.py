@@ -1,0 +1,40 @@
+"""Atomic file output: a reader never sees a half-written file, a failure leaves none behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+# Excel reads a CSV as the system code page unless it starts with a UTF-8 byte-order mark.
+CSV_ENCODING = "utf-8-sig"
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; on success it replaces `path`, on error it is removed."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Write text to `path` atomically, with '\\n' line ends on every platform."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding=encoding, newline="\n")
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call `write(tmp_path)` and move the result to `path` only if it returns normally."""
+    with atomic_path(path) as tmp:
+        write(tmp)
