@@ -31,6 +31,51 @@ def _build_dataset(args: argparse.Namespace) -> int:
     return 1 if v["failures"] else 0
 
 
+def _targets(value: str) -> list[str]:
+    targets = [t.strip() for t in value.split(",") if t.strip()]
+    unknown = [t for t in targets if t not in config.TARGETS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown target(s) {unknown}; known: {list(config.TARGETS)}")
+    return targets
+
+
+def _add_cv_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--targets", type=_targets, default=list(config.TARGETS), help="comma-separated")
+    p.add_argument("--repeats", type=int, default=config.CV_REPEATS, help="cross-validation repeats")
+    p.add_argument("--folds", type=int, default=config.CV_FOLDS, help="cross-validation folds")
+    p.add_argument("--seed", type=int, default=config.SEED)
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from pipeline.dataset import load_cases
+    from pipeline.training import format_table, run_evaluation, summary_json
+
+    results = run_evaluation(load_cases(), args.targets, args.repeats, args.folds, args.seed)
+    if args.json:
+        print(json.dumps(summary_json(results), ensure_ascii=False, indent=2))
+    else:
+        print(f"{args.repeats} x {args.folds}-fold cross-validation grouped by title_group; macro-F1 mean ± sd")
+        print(format_table(results))
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from pipeline.dataset import load_cases
+    from pipeline.training import train
+
+    manifest = train(load_cases(), args.targets, args.models_dir, args.repeats, args.folds, args.seed)
+    print(f"saved {args.models_dir} (bundle sha256 {next(iter(manifest['artifacts'].values()))['sha256'][:12]}…)")
+    if "registered_version" in manifest:
+        print(f"registered {config.MODEL_NAME} version {manifest['registered_version']} as @{config.MODEL_ALIAS}")
+    for target, metrics in manifest["metrics"].items():
+        print(f"{target:<16} macro-F1 {metrics['model']['macro_f1_mean']:.3f} "
+              f"(char n-gram baseline {metrics['char_ngram_lr']['macro_f1_mean']:.3f}, "
+              f"majority {metrics['majority']['macro_f1_mean']:.3f})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="collab",
@@ -42,6 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=config.Path, default=config.RAW_REPORT)
     p.add_argument("--out", type=config.Path, default=config.PROCESSED_DIR)
     p.set_defaults(func=_build_dataset)
+
+    p = sub.add_parser("evaluate", help="grouped cross-validation of model and baselines, logged to MLflow")
+    _add_cv_options(p)
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=_evaluate)
+
+    p = sub.add_parser("train", help="evaluate, fit on all cases, save to models/, register in MLflow")
+    _add_cv_options(p)
+    p.add_argument("--models-dir", type=config.Path, default=config.MODELS_DIR)
+    p.set_defaults(func=_train)
     return parser
 
 
@@ -49,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, FileNotFoundError) as error:
+    except (ValueError, FileNotFoundError, RuntimeError) as error:
         print(f"collab {args.command}: {error}", file=sys.stderr)
         return 2
 

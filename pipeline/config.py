@@ -138,3 +138,85 @@ SAME_REGION_NEAR_DUPLICATE_RATIO = 0.70
 # A normalised title contained in another counts as the same project only if it is this long,
 # so that short generic titles ("복지관") do not swallow unrelated ones.
 CONTAINMENT_MIN_CHARS = 6
+
+# Collaboration vocabulary added to Kiwi's user dictionary so that compounds stay whole.
+COLLABORATION_TERMS: tuple[str, ...] = (
+    "협업",
+    "업무협약",
+    "협약",
+    "상생",
+    "협의회",
+    "행정협의회",
+    "협의체",
+    "협동조합",
+    "사회적협동조합",
+    "민관협력",
+    "민관협치",
+    "거버넌스",
+    "공동이용",
+    "공동운영",
+    "공유",
+    "MOU",
+)
+
+# Words that point at the kind of partner in a case title or narrative (cue features).
+ACTOR_CUE_WORDS: dict[str, tuple[str, ...]] = {
+    "local": ("공동", "광역", "협의회", "시·군", "시군", "상생", "연대", "인접", "권역"),
+    "private": ("기업", "민간", "주식회사", "(주)", "협동조합", "주민", "시민", "단체", "상인"),
+    "public_body": ("공사", "공단", "대학", "연구원", "재단", "센터", "교육청", "교육지원청", "경찰", "소방"),
+}
+
+# Technology vocabulary (과학기술): what the report's tables name as applied or applicable.
+TECH_TERMS: tuple[str, ...] = (
+    "빅데이터", "데이터", "ICT", "IoT", "AI", "인공지능", "플랫폼", "앱", "어플", "시스템", "스마트",
+    "GPS", "드론", "CCTV", "온라인", "모바일", "전산", "정보화", "디지털", "3D", "3차원", "VR", "AR",
+    "블록체인", "센서", "QR", "키오스크", "로봇", "자동화", "전자", "인터넷", "홈페이지", "SNS",
+    "영상", "통합관제", "원격", "무인", "웹", "클라우드", "차세대통신", "GIS",
+)
+
+# --- Models -------------------------------------------------------------------------------------
+
+# Prediction targets: name -> the cases.csv column it is learned from. The title models predict
+# sustainability as O (O or △) against X: △ is too rare (8 cases) to learn on its own.
+TARGETS: dict[str, str] = {
+    "service_field": "service_field",
+    "actor_type": "actor_type",
+    "tech_applied": "tech_applied",
+    "tech_applicable": "tech_applicable",
+    "sustainability": "sustainability",
+}
+# Text the title models read: the columns joined with spaces, in this order.
+TEXT_COLUMNS: tuple[str, ...] = ("region", "title", "description")
+
+CV_REPEATS = 3
+CV_FOLDS = 5
+INNER_FOLDS = 3
+CALIBRATION_FOLDS = 3
+# Inverse regularisation strengths of the logistic regression, searched inside the training folds.
+C_GRID: tuple[float, ...] = (1.0, 10.0)
+# Outer cross-validation folds run in parallel processes (the machine has 2 cores).
+N_JOBS = 2
+
+MODEL_NAME = "collab-classifier"
+MODEL_ALIAS = "champion"
+EXPERIMENT_NAME = "collab-classifier"
+MANIFEST = MODELS_DIR / "manifest.json"
+
+# English names for plots only (the machine's fonts have no Hangul); tables keep the Korean.
+LABEL_ALIASES: dict[str, str] = {
+    "교육": "education",
+    "마을공동체": "community",
+    "문화/관광": "culture/tourism",
+    "사회복지": "welfare",
+    "생활/편의": "daily life",
+    "안전/치안": "safety",
+    "지역개발/환경": "development/env.",
+    "행정관리": "administration",
+    "기타": "other",
+    "지자체-기타": "local-other",
+    "지자체-중앙": "local-central",
+    "지자체-중앙-민간": "local-central-private",
+    "지자체-지자체": "local-local",
+    "지자체-민간": "local-private",
+    "△": "partial",
+}

@@ -1,0 +1,117 @@
+"""Feature extraction for the title (and narrative) classifiers.
+
+Input is a DataFrame with the columns in config.TEXT_COLUMNS (missing ones count as empty);
+`compose_text` joins them into the one string every feature reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from pipeline import config
+from pipeline.tokenizer import KiwiMorphemes
+
+# A word ending in 부/청/처 names a central body: 교육부, 국세청, 법제처.
+_CENTRAL_BODY = re.compile(r"[가-힣]{1,8}(?:부|청|처)(?=$|[\s,·)])")
+
+
+def compose_text(frame: pd.DataFrame) -> list[str]:
+    """One text per row: region, title and description joined with spaces."""
+    parts = [
+        frame[c].fillna("").astype(str) if c in frame else pd.Series("", index=frame.index)
+        for c in config.TEXT_COLUMNS
+    ]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + " " + part
+    return [" ".join(t.split()) for t in joined]
+
+
+def text_input() -> FunctionTransformer:
+    """A pipeline step turning the input DataFrame into texts."""
+    return FunctionTransformer(compose_text)
+
+
+@lru_cache(maxsize=1)
+def _government_names() -> tuple[str, ...]:
+    from pipeline.regions import load_gazetteer
+
+    names = set()
+    for gov in load_gazetteer():
+        names.update(n for n in (gov.sido, gov.sido_short, gov.sigungu) if len(n) >= 2)
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+class DomainCues(BaseEstimator, TransformerMixin):
+    """Counts that hint at who collaborates and what technology is used, which n-grams miss.
+
+    Per text: how many distinct local-government names it mentions, how many list separators it
+    has, how many central bodies (…부/청/처) it names, how many inter-government, private and
+    public-body words (config.ACTOR_CUE_WORDS) and technology terms (config.TECH_TERMS) it
+    contains, and whether it has any technology term; each log1p-scaled.
+    """
+
+    def fit(self, X: Iterable[str], y: object = None) -> "DomainCues":
+        return self
+
+    def transform(self, X: Iterable[str]) -> np.ndarray:
+        rows = []
+        for text in map(str, X):
+            found, rest = set(), text
+            for name in _government_names():  # longest first, so 서울특별시 hides 서울
+                if name in rest:
+                    found.add(name)
+                    rest = rest.replace(name, " ")
+            row = [len(found), text.count(",") + text.count("·"), len(_CENTRAL_BODY.findall(text))]
+            row += [sum(text.count(w) for w in words) for words in config.ACTOR_CUE_WORDS.values()]
+            tech = sum(text.count(w) for w in config.TECH_TERMS)
+            rows.append(row + [tech, int(tech > 0)])
+        width = 5 + len(config.ACTOR_CUE_WORDS)
+        return np.log1p(np.array(rows, dtype=float).reshape(len(rows), width))
+
+
+def char_ngrams(ngram_range: tuple[int, int] = (1, 3)) -> TfidfVectorizer:
+    """TF-IDF over character n-grams inside word boundaries: robust to OCR typos and spacing."""
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range, sublinear_tf=True, min_df=1)
+
+
+def morpheme_features(user_dictionary: bool = False, with_tags: bool = False) -> Pipeline:
+    """TF-IDF over Kiwi content morphemes (unigrams and bigrams)."""
+    return Pipeline(
+        [
+            ("kiwi", KiwiMorphemes(user_dictionary=user_dictionary, with_tags=with_tags)),
+            (
+                "tfidf",
+                TfidfVectorizer(
+                    token_pattern=r"[^ ]+", lowercase=False, ngram_range=(1, 2), sublinear_tf=True
+                ),
+            ),
+        ]
+    )
+
+
+def title_features(use_encoder: bool = False) -> FeatureUnion:
+    """Morphemes, character n-grams and domain cues side by side; sentence embeddings optional.
+
+    The embedding block can also be switched on or off later by setting the `use` step to a
+    `SentenceEmbedding()` or to "drop" (that is how the model's grid search chooses it).
+    """
+    from pipeline.encoder import SentenceEmbedding
+
+    return FeatureUnion(
+        [
+            ("morphemes", morpheme_features()),
+            ("chars", char_ngrams((1, 3))),
+            ("cues", DomainCues()),
+            ("use", SentenceEmbedding() if use_encoder else "drop"),
+        ]
+    )

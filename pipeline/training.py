@@ -1,0 +1,200 @@
+"""`collab train` and `collab evaluate`: cross-validate, fit on all cases, save, log to MLflow."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+
+import pandas as pd
+from sklearn.base import clone
+from sklearn.metrics import classification_report, confusion_matrix
+
+from pipeline import config
+from pipeline.evaluation import TargetResult, evaluate_target
+from pipeline.models import make_classifier, target_labels
+
+INPUT_EXAMPLE = pd.DataFrame(
+    {
+        "region": ["경기 안양시", "전라남도"],
+        "title": ["공동급식지원센터 운영", "「100원 택시」 전시군 확대 운영"],
+        "description": ["", ""],
+    }
+)
+
+
+def data_digest(cases: pd.DataFrame) -> str:
+    """sha256 of the training table as CSV: identifies the data a model was trained on."""
+    return hashlib.sha256(cases.to_csv(index=False).encode("utf-8")).hexdigest()
+
+
+def evaluate(
+    cases: pd.DataFrame,
+    targets: list[str],
+    repeats: int = config.CV_REPEATS,
+    folds: int = config.CV_FOLDS,
+    seed: int = config.SEED,
+) -> dict[str, TargetResult]:
+    return {t: evaluate_target(cases, t, repeats, folds, seed) for t in targets}
+
+
+def summary_json(results: dict[str, TargetResult]) -> dict:
+    """The `collab evaluate --json` document."""
+    return {"targets": {t: r.summary() for t, r in results.items()}}
+
+
+def format_table(results: dict[str, TargetResult]) -> str:
+    """A plain-text table: macro-F1 (mean ± sd) and accuracy per target and estimator."""
+    names = ["model", "char_ngram_lr", "majority"]
+    lines = [f"{'target':<16}" + "".join(f"{n + ' F1':>22}{'acc':>7}" for n in names)]
+    for target, result in results.items():
+        s = result.summary()
+        cells = "".join(
+            f"{s[n]['macro_f1_mean']:>15.3f} ± {s[n]['macro_f1_std']:.3f}{s[n]['accuracy_mean']:>7.3f}"
+            for n in names
+        )
+        lines.append(f"{target:<16}{cells}")
+    return "\n".join(lines)
+
+
+def fit_all(cases: pd.DataFrame, targets: list[str], seed: int = config.SEED) -> tuple[dict, dict]:
+    """Fit each target's classifier on all cases (search inside grouped folds); (models, params)."""
+    models, params = {}, {}
+    for target in targets:
+        search = clone(make_classifier(seed))
+        search.fit(cases, target_labels(cases, target), groups=cases["title_group"])
+        models[target] = search.best_estimator_
+        # Estimator-valued choices ("use": SentenceEmbedding()) are recorded by their repr.
+        params[target] = {
+            k: v if isinstance(v, (bool, int, float, str)) else repr(v)
+            for k, v in search.best_params_.items()
+        }
+    return models, params
+
+
+def _log_evaluation(mlflow, results: dict[str, TargetResult], cases: pd.DataFrame) -> None:
+    from pipeline.plots import confusion_figure
+
+    for target, result in results.items():
+        for name, s in result.summary().items():
+            mlflow.log_metrics({f"{target}.{name}.{k}": v for k, v in s.items()})
+        y = target_labels(cases, target).to_numpy()
+        for name in ("model", "char_ngram_lr"):
+            predicted = result.oof[name]
+            report = classification_report(y, predicted, labels=result.labels, output_dict=True, zero_division=0)
+            for label in result.labels:
+                alias = config.LABEL_ALIASES.get(label, label).replace("/", "-").replace(" ", "_")
+                mlflow.log_metrics(
+                    {f"{target}.{name}.{alias}.{m}": report[label][m] for m in ("precision", "recall", "f1-score")}
+                )
+            matrix = confusion_matrix(y, predicted, labels=result.labels)
+            mlflow.log_dict(
+                {"labels": result.labels, "matrix": matrix.tolist(), "report": report},
+                f"evaluation/{target}/{name}_confusion.json",
+            )
+            fig = confusion_figure(matrix, result.labels, f"{target}: {name} (out-of-fold, repeat 1)")
+            mlflow.log_figure(fig, f"evaluation/{target}/{name}_confusion.png")
+    mlflow.log_dict(summary_json(results), "evaluation/summary.json")
+
+
+def run_evaluation(cases: pd.DataFrame, targets: list[str], repeats: int, folds: int, seed: int) -> dict:
+    """Evaluate and log one MLflow run; returns the results by target."""
+    from pipeline import tracking
+
+    mlflow = tracking.setup()
+    with mlflow.start_run(run_name="evaluate"):
+        _log_common(mlflow, cases, repeats, folds, seed, targets)
+        results = evaluate(cases, targets, repeats, folds, seed)
+        _log_evaluation(mlflow, results, cases)
+    return results
+
+
+def _log_common(mlflow, cases, repeats, folds, seed, targets) -> None:
+    import mlflow.data
+
+    mlflow.log_params(
+        {
+            "targets": ",".join(targets),
+            "cv_repeats": repeats,
+            "cv_folds": folds,
+            "inner_folds": config.INNER_FOLDS,
+            "c_grid": ",".join(map(str, config.C_GRID)),
+            "seed": seed,
+            "n_cases": len(cases),
+            "n_title_groups": cases["title_group"].nunique(),
+        }
+    )
+    dataset = mlflow.data.from_pandas(
+        cases[["region", "title", *config.TARGETS.values(), "title_group"]],
+        source=str(config.CASES_CSV),
+        name="krila-appendix-601",
+    )
+    mlflow.log_input(dataset, context="training")
+
+
+def train(
+    cases: pd.DataFrame,
+    targets: list[str],
+    models_dir: Path = config.MODELS_DIR,
+    repeats: int = config.CV_REPEATS,
+    folds: int = config.CV_FOLDS,
+    seed: int = config.SEED,
+    register: bool = True,
+) -> dict:
+    """Cross-validate, fit on all cases, save the bundle, log and register in MLflow.
+
+    Returns the manifest written beside the bundle.
+    """
+    import mlflow.pyfunc
+    from mlflow.models import infer_signature
+
+    from pipeline import tracking
+    from pipeline.artifacts import save_bundle
+    from pipeline.predict import predict_frame
+    from pipeline.serving import CollabPyfunc
+
+    mlflow = tracking.setup()
+    with mlflow.start_run(run_name="train") as run:
+        _log_common(mlflow, cases, repeats, folds, seed, targets)
+        results = {}
+        if repeats > 0:
+            results = evaluate(cases, targets, repeats, folds, seed)
+            _log_evaluation(mlflow, results, cases)
+        started = time.perf_counter()
+        models, best_params = fit_all(cases, targets, seed)
+        fit_seconds = time.perf_counter() - started
+        mlflow.log_metric("fit_seconds", fit_seconds)
+        mlflow.log_dict(best_params, "best_params.json")
+        manifest = {
+            "model_name": config.MODEL_NAME,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "mlflow_run_id": run.info.run_id,
+            "data": {"source": "data/processed/cases.csv", "rows": len(cases), "sha256": data_digest(cases)},
+            "seed": seed,
+            "targets": {
+                t: {"labels": [str(c) for c in models[t].classes_], "best_params": best_params[t]}
+                for t in targets
+            },
+            "metrics": summary_json(results)["targets"] if results else {},
+            "fit_seconds": round(fit_seconds, 2),
+        }
+        bundle = save_bundle(models, manifest, models_dir)
+        manifest = json.loads((Path(models_dir) / config.MANIFEST.name).read_text(encoding="utf-8"))
+        mlflow.log_metric("bundle_bytes", bundle.stat().st_size)
+        output = predict_frame(models, INPUT_EXAMPLE)
+        info = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=CollabPyfunc(),
+            artifacts={"bundle": str(bundle), "manifest": str(Path(models_dir) / config.MANIFEST.name)},
+            signature=infer_signature(INPUT_EXAMPLE, output),
+            input_example=INPUT_EXAMPLE,
+            pip_requirements=[f"{k}=={v}" for k, v in manifest["versions"].items() if k != "python" and v != "not installed"],
+            registered_model_name=config.MODEL_NAME if register else None,
+        )
+        if register:
+            client = mlflow.MlflowClient()
+            version = info.registered_model_version
+            client.set_registered_model_alias(config.MODEL_NAME, config.MODEL_ALIAS, version)
+            manifest["registered_version"] = int(version)
+    return manifest

@@ -1,0 +1,61 @@
+import subprocess
+import sys
+import textwrap
+
+import joblib
+
+from pipeline.tokenizer import KiwiMorphemes, get_kiwi
+
+
+def test_keeps_content_morphemes_only():
+    tokens = KiwiMorphemes().tokenize(["서울 강남구 인터넷 수능방송(강남인강) 협약을 체결하였다"])[0]
+    assert {"강남구", "인터넷", "수능", "방송", "강남인강", "협약", "체결"} <= set(tokens)
+    assert "(" not in tokens and "을" not in tokens and "었" not in tokens
+
+
+def test_tags_and_user_dictionary_change_the_analysis():
+    text = "사회적협동조합과 업무협약 체결"
+    plain = KiwiMorphemes().tokenize([text])[0]
+    assert "협동조합" not in plain or "사회적협동조합" not in plain
+    with_dict = KiwiMorphemes(user_dictionary=True).tokenize([text])[0]
+    assert "사회적협동조합" in with_dict and "업무협약" in with_dict
+    tagged = KiwiMorphemes(with_tags=True).transform([text])[0]
+    assert "체결/NNG" in tagged.split()
+
+
+def test_kiwi_is_built_once_per_process():
+    assert get_kiwi(False) is get_kiwi(False)
+
+
+def test_pipeline_round_trips_through_joblib_in_a_fresh_process(tmp_path):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from pipeline.dataset import load_cases
+
+    cases = load_cases()
+    model = make_pipeline(
+        KiwiMorphemes(user_dictionary=True),  # a Kiwi with a modified dictionary cannot be pickled
+        TfidfVectorizer(token_pattern=r"[^ ]+", lowercase=False),
+        LogisticRegression(max_iter=2000),
+    ).fit(cases["title"], cases["service_field"])
+    path = tmp_path / "model.joblib"
+    joblib.dump(model, path)
+    probe = cases["title"].head(50).tolist()
+    expected = model.predict_proba(probe)
+
+    script = textwrap.dedent(
+        f"""
+        import joblib, json, sys
+        model = joblib.load({str(path)!r})
+        titles = json.loads(sys.stdin.read())
+        print(json.dumps(model.predict_proba(titles).tolist()))
+        """
+    )
+    import json
+
+    result = subprocess.run(
+        [sys.executable, "-c", script], input=json.dumps(probe), capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == expected.tolist()

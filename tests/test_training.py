@@ -1,0 +1,79 @@
+import json
+
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline import config
+from pipeline.artifacts import ArtifactError, load_bundle
+from pipeline.training import fit_all, train
+
+PROBE = pd.DataFrame(
+    {
+        "region": ["경기 안양시", "서울 영등포구", "충청남도"],
+        "title": ["공동급식지원센터 운영", "여성안심 빅데이터 CPTED 플랫폼 구축", "로드킬 바로신고 시스템 구축"],
+        "description": ["", "", ""],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, dataset):
+    root = tmp_path_factory.mktemp("train")
+    uri = f"sqlite:///{root / 'mlflow.db'}"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MLFLOW_TRACKING_URI", uri)
+    manifest = train(dataset.cases, ["tech_applied", "actor_type"], root / "models", repeats=1, folds=3)
+    yield root, uri, manifest
+    mp.undo()
+
+
+def test_train_writes_bundle_and_manifest(trained, dataset):
+    root, _, manifest = trained
+    models, on_disk = load_bundle(root / "models")
+    assert set(models) == {"tech_applied", "actor_type"}
+    assert on_disk["data"]["rows"] == 601
+    assert on_disk["versions"]["kiwipiepy"] == "0.24.1"
+    assert set(on_disk["metrics"]["actor_type"]) == {"model", "majority", "char_ngram_lr"}
+    assert list(models["actor_type"].classes_) == sorted(config.ACTOR_TYPES)
+
+
+def test_registered_model_loads_by_alias_and_predicts(trained):
+    _, uri, manifest = trained
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    model = mlflow.pyfunc.load_model(f"models:/{config.MODEL_NAME}@{config.MODEL_ALIAS}")
+    out = model.predict(PROBE)
+    assert list(out.columns) == ["tech_applied", "tech_applied_proba", "actor_type", "actor_type_proba"]
+    assert set(out["tech_applied"]) <= {"O", "X"}
+    assert set(out["actor_type"]) <= set(config.ACTOR_TYPES)
+    assert ((out["actor_type_proba"] > 0) & (out["actor_type_proba"] <= 1)).all()
+    run = mlflow.get_run(manifest["mlflow_run_id"])
+    assert "actor_type.model.macro_f1_mean" in run.data.metrics
+    assert "actor_type.char_ngram_lr.macro_f1_mean" in run.data.metrics
+    artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id, "evaluation/actor_type")}
+    assert "evaluation/actor_type/model_confusion.png" in artifacts
+
+
+def test_a_tampered_bundle_is_refused(trained, tmp_path):
+    root, _, _ = trained
+    copy = tmp_path / "models"
+    copy.mkdir()
+    for f in (root / "models").iterdir():
+        (copy / f.name).write_bytes(f.read_bytes())
+    bundle = copy / "collab_classifier.joblib"
+    bundle.write_bytes(bundle.read_bytes() + b"\0")
+    with pytest.raises(ArtifactError, match="sha256"):
+        load_bundle(copy)
+    with pytest.raises(ArtifactError, match="no trained model"):
+        load_bundle(tmp_path / "empty")
+
+
+def test_training_is_deterministic_for_a_fixed_seed(dataset):
+    first, params_1 = fit_all(dataset.cases, ["tech_applicable"], seed=7)
+    second, params_2 = fit_all(dataset.cases, ["tech_applicable"], seed=7)
+    assert params_1 == params_2
+    np.testing.assert_array_equal(
+        first["tech_applicable"].predict_proba(PROBE), second["tech_applicable"].predict_proba(PROBE)
+    )
