@@ -209,28 +209,77 @@ def _parse_table(case: CaseStudy, lines: list[str]) -> None:
         raise ValueError(f"case {case.number}: unexpected labels {case.actor_type}/{case.attribute}")
 
 
-def parse_sub_types(lines: list[str]) -> dict[tuple[str, str, str], list[int]]:
-    """(model, option, sub-type) -> case numbers, read from chapter 4's `최종 분석 사례 ...` lines."""
-    memberships: dict[tuple[str, str, str], list[int]] = {}
-    model, option, sub_type = "", "", ""
-    for line in lines:
-        line = line.strip()
+@dataclass
+class SubTypeText:
+    """A chapter-4 sub-type: its model and option, definition, member cases, example paragraphs."""
+
+    model: str
+    option: str
+    sub_type: str
+    definition: str = ""
+    cases: list[int] = field(default_factory=list)
+    # Example paragraphs, one per member case and in the same order as `cases`:
+    # {"case": number, "heading": "부산 사하구 사례(...)", "text": ...}.
+    examples: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+_EXAMPLE_HEADING = re.compile(r"^(.+?) 사례\((.+)\):?$")
+
+
+def parse_sub_types(lines: list[str]) -> list[SubTypeText]:
+    """Chapter 4's sub-types in report order, read from their headings and member lists."""
+    found: list[SubTypeText] = []
+    model, option, current = "", "", None
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
         if m := _MODEL_HEADING.match(line):
-            model, option = m.group(1), ""
+            model, option, current = m.group(1), "", None
         elif m := _OPTION.search(line):
-            option = m.group(1)
+            option, current = m.group(1), None
         elif m := _SUBTYPE_HEADING.match(line):
             heading = clean_spaces(re.sub(r"\(.*\)", "", m.group(1)))
             known = config.SUB_TYPES[model][option]
             matches = [s for s in known if s.replace(" ", "") == heading.replace(" ", "")]
             if not matches:
                 raise ValueError(f"chapter 4: unknown sub-type {heading!r} under {model} {option}")
-            sub_type = matches[0]
-        elif (m := _SUBTYPE_MEMBERS.match(line)) and sub_type:
-            numbers = [int(n) for n in m.group(1).replace(" ", "").split(",")]
-            memberships[(model, option, sub_type)] = numbers
-            sub_type = ""
-    return memberships
+            current = SubTypeText(model, option, matches[0])
+            found.append(current)
+        elif current is None:
+            continue
+        elif m := _SUBTYPE_MEMBERS.match(line):
+            current.cases = [int(n) for n in m.group(1).replace(" ", "").split(",")]
+        elif not current.cases:
+            current.definition = clean_spaces(f"{current.definition} {line.lstrip('- ')}")
+        elif m := _EXAMPLE_HEADING.match(line):
+            current.examples.append({"case": 0, "heading": line.rstrip(":"), "text": ""})
+        elif current.examples and line.startswith("-"):
+            example = current.examples[-1]
+            example["text"] = clean_spaces(f"{example['text']} {line.lstrip('- ')}")
+        elif line.startswith(("□", "제5장")):
+            current = None
+    for sub in found:
+        # The report gives the examples in the order of its case list.
+        if len(sub.examples) != len(sub.cases):
+            raise ValueError(f"chapter 4: {sub.sub_type} lists {sub.cases} but has {len(sub.examples)} examples")
+        for example, number in zip(sub.examples, sub.cases):
+            example["case"] = number
+    return found
+
+
+def _end_of_case_studies(lines: list[str]) -> int:
+    last_table = max(i for i, line in enumerate(lines) if _TABLE.match(line))
+    return next(i for i, line in enumerate(lines) if line.strip() == _SECTION_END and i > last_table)
+
+
+def parse_sub_type_texts(text: str) -> list[SubTypeText]:
+    """Chapter 4's sub-types with definitions and example paragraphs."""
+    lines = text.split("\n")
+    return parse_sub_types(lines[_end_of_case_studies(lines) :])
 
 
 def parse_case_studies(text: str) -> list[CaseStudy]:
@@ -241,9 +290,7 @@ def parse_case_studies(text: str) -> list[CaseStudy]:
         if (m := _HEADING.match(line)) and "\t" not in line:
             headings[int(m.group(1))] = (i, m.group(2), m.group(3))
     tables = {int(m.group(1)): i for i, line in enumerate(lines) if (m := _TABLE.match(line))}
-    end_of_section = next(
-        i for i, line in enumerate(lines) if line.strip() == _SECTION_END and i > max(tables.values())
-    )
+    end_of_section = _end_of_case_studies(lines)
     if sorted(headings) != list(range(1, N_CASE_STUDIES + 1)) or sorted(tables) != sorted(headings):
         raise ValueError(f"found case-study headings {sorted(headings)} and tables {sorted(tables)}")
 
@@ -261,14 +308,13 @@ def parse_case_studies(text: str) -> list[CaseStudy]:
         _parse_table(case, lines[table + 1 : end])
         cases.append(case)
 
-    for (model, option, sub_type), numbers in parse_sub_types(lines[end_of_section:]).items():
-        for number in numbers:
+    for sub in parse_sub_types(lines[end_of_section:]):
+        for number in sub.cases:
             case = cases[number - 1]
-            if model not in case.model_types:
-                case.model_types.append(model)
-            case.sub_types.setdefault(model if not option else f"{model} {option}", []).append(
-                sub_type
-            )
+            if sub.model not in case.model_types:
+                case.model_types.append(sub.model)
+            key = sub.model if not sub.option else f"{sub.model} {sub.option}"
+            case.sub_types.setdefault(key, []).append(sub.sub_type)
     for case in cases:
         case.model_types.sort(key=config.MODEL_TYPES.index)
     return cases

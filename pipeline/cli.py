@@ -52,6 +52,23 @@ def _evaluate(args: argparse.Namespace) -> int:
     from pipeline.dataset import load_cases
     from pipeline.training import format_table, run_evaluation, summary_json
 
+    if args.narratives:
+        from pipeline.training import run_narrative_evaluation
+
+        result = run_narrative_evaluation(args.seed)
+        if args.json:
+            print(json.dumps({"targets": result["targets"]}, ensure_ascii=False, indent=2))
+        else:
+            print("23 case-study narratives against their own tables (title models trained without them;")
+            print("combination weights and sub-type prototypes chosen leaving the scored case out)")
+            print(f"{'label':<44}{'accuracy':>9}{'n':>5}")
+            for label, v in result["targets"].items():
+                print(f"{label:<44}{v['accuracy']:>9.3f}{v['n']:>5}")
+            print("\nwithout combining (accuracy):")
+            for label, d in result["diagnostics"].items():
+                print(f"  {label:<18} title only {d['title_only']:.3f}   narrative only {d['narrative_only']:.3f}   weight on narrative {d['weight_all_cases']}")
+        return 0
+
     results = run_evaluation(load_cases(), args.targets, args.repeats, args.folds, args.seed)
     if args.json:
         print(json.dumps(summary_json(results), ensure_ascii=False, indent=2))
@@ -91,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="grouped cross-validation of model and baselines, logged to MLflow")
     _add_cv_options(p)
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--narratives", action="store_true", help="evaluate on the 23 case-study narratives")
     p.set_defaults(func=_evaluate)
 
     p = sub.add_parser("train", help="evaluate, fit on all cases, save to models/, register in MLflow")

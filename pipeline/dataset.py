@@ -15,7 +15,7 @@ import pandas as pd
 
 from pipeline import config
 from pipeline.appendix import parse_appendix, to_record
-from pipeline.case_studies import parse_case_studies
+from pipeline.case_studies import parse_case_studies, parse_sub_type_texts
 from pipeline.io import CSV_ENCODING, atomic_write, atomic_write_text
 from pipeline.text import normalise_title, ratio
 from pipeline.title_groups import assign_title_groups
@@ -28,6 +28,7 @@ class Dataset:
 
     cases: pd.DataFrame
     case_studies: list[dict]
+    sub_types: list[dict]
     validation: dict
 
 
@@ -84,9 +85,10 @@ def build_dataset(report_text: str) -> Dataset:
             cases.loc[cases["id"] == cs["appendix_id"], "case_study"] = cs["number"]
     cases = cases[list(config.CASES_COLUMNS)]
 
+    sub_types = [s.to_json() for s in parse_sub_type_texts(report_text)]
     report = validate(cases, case_studies, report_text)
     report["case_study_disagreements"] = case_study_disagreements(cases, case_studies)
-    return Dataset(cases, case_studies, report)
+    return Dataset(cases, case_studies, sub_types, report)
 
 
 def write_dataset(dataset: Dataset, out_dir: Path = config.PROCESSED_DIR) -> list[Path]:
@@ -95,6 +97,7 @@ def write_dataset(dataset: Dataset, out_dir: Path = config.PROCESSED_DIR) -> lis
         out_dir / config.CASES_CSV.name,
         out_dir / config.CASE_STUDIES_JSONL.name,
         out_dir / config.VALIDATION_JSON.name,
+        out_dir / config.SUB_TYPES_JSON.name,
     ]
     atomic_write(
         paths[0],
@@ -104,6 +107,7 @@ def write_dataset(dataset: Dataset, out_dir: Path = config.PROCESSED_DIR) -> lis
         paths[1], "".join(json.dumps(cs, ensure_ascii=False) + "\n" for cs in dataset.case_studies)
     )
     atomic_write_text(paths[2], json.dumps(dataset.validation, ensure_ascii=False, indent=2) + "\n")
+    atomic_write_text(paths[3], json.dumps(dataset.sub_types, ensure_ascii=False, indent=2) + "\n")
     return paths
 
 
@@ -113,6 +117,11 @@ def load_cases(path: Path = config.CASES_CSV) -> pd.DataFrame:
     frame["id"] = frame["id"].astype(int)
     frame["source_line"] = frame["source_line"].astype(int)
     return frame
+
+
+def load_sub_types(path: Path = config.SUB_TYPES_JSON) -> list[dict]:
+    """Chapter 4's sub-types: model, option, definition, member cases, example paragraphs."""
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def load_case_studies(path: Path = config.CASE_STUDIES_JSONL) -> list[dict]:

@@ -25,15 +25,17 @@ _CENTRAL_BODY = re.compile(r"[가-힣]{1,8}(?:부|청|처)(?=$|[\s,·)])")
 
 
 def compose_text(frame: pd.DataFrame) -> list[str]:
-    """One text per row: region, title and description joined with spaces."""
-    parts = [
-        frame[c].fillna("").astype(str) if c in frame else pd.Series("", index=frame.index)
-        for c in config.TEXT_COLUMNS
-    ]
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined + " " + part
-    return [" ".join(t.split()) for t in joined]
+    """One text per row: "region title", then the description (if any) on a line of its own.
+
+    The first line is the entry's head; DomainCues reads only the head, the other blocks read all.
+    """
+
+    def column(name: str) -> pd.Series:
+        values = frame[name] if name in frame else pd.Series("", index=frame.index)
+        return values.fillna("").astype(str).map(lambda t: " ".join(t.split()))
+
+    heads = (column("region") + " " + column("title")).str.strip()
+    return [f"{h}\n{d}" if d else h for h, d in zip(heads, column("description"))]
 
 
 def text_input() -> FunctionTransformer:
@@ -54,10 +56,11 @@ def _government_names() -> tuple[str, ...]:
 class DomainCues(BaseEstimator, TransformerMixin):
     """Counts that hint at who collaborates and what technology is used, which n-grams miss.
 
-    Per text: how many distinct local-government names it mentions, how many list separators it
+    Per entry head (the first line of the composed text: region and title): how many distinct local-government names it mentions, how many list separators it
     has, how many central bodies (…부/청/처) it names, how many inter-government, private and
     public-body words (config.ACTOR_CUE_WORDS) and technology terms (config.TECH_TERMS) it
-    contains, and whether it has any technology term; each log1p-scaled.
+    contains, and whether it has any technology term; each capped at config.CUE_COUNT_CAP and
+    log1p-scaled.
     """
 
     def fit(self, X: Iterable[str], y: object = None) -> "DomainCues":
@@ -65,7 +68,9 @@ class DomainCues(BaseEstimator, TransformerMixin):
 
     def transform(self, X: Iterable[str]) -> np.ndarray:
         rows = []
-        for text in map(str, X):
+        # Only the head (region and title): in a narrative these words recur so often that the
+        # counts say more about its length than about its partners.
+        for text in (str(x).split("\n", 1)[0] for x in X):
             found, rest = set(), text
             for name in _government_names():  # longest first, so 서울특별시 hides 서울
                 if name in rest:
@@ -76,7 +81,9 @@ class DomainCues(BaseEstimator, TransformerMixin):
             tech = sum(text.count(w) for w in config.TECH_TERMS)
             rows.append(row + [tech, int(tech > 0)])
         width = 5 + len(config.ACTOR_CUE_WORDS)
-        return np.log1p(np.array(rows, dtype=float).reshape(len(rows), width))
+        counts = np.array(rows, dtype=float).reshape(len(rows), width)
+        # Capped, so that a long narrative does not outweigh its TF-IDF blocks (each of norm 1).
+        return np.log1p(np.minimum(counts, config.CUE_COUNT_CAP))
 
 
 def char_ngrams(ngram_range: tuple[int, int] = (1, 3)) -> TfidfVectorizer:

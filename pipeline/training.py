@@ -110,6 +110,23 @@ def run_evaluation(cases: pd.DataFrame, targets: list[str], repeats: int, folds:
     return results
 
 
+def run_narrative_evaluation(seed: int = config.SEED) -> dict:
+    """`collab evaluate --narratives`, logged as its own MLflow run."""
+    from pipeline import tracking
+    from pipeline.dataset import load_case_studies, load_cases, load_sub_types
+    from pipeline.narratives import evaluate_narratives
+
+    mlflow = tracking.setup()
+    with mlflow.start_run(run_name="evaluate-narratives"):
+        mlflow.log_params({"seed": seed, "n_case_studies": 23})
+        result = evaluate_narratives(load_cases(), load_case_studies(), load_sub_types(), seed)
+        for label, v in result["targets"].items():
+            key = label.replace(" ", "_").replace("(", "").replace(")", "")
+            mlflow.log_metric(f"narratives.{key}.accuracy", v["accuracy"])
+        mlflow.log_dict(result, "evaluation/narratives.json")
+    return result
+
+
 def _log_common(mlflow, cases, repeats, folds, seed, targets) -> None:
     import mlflow.data
 

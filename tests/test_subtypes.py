@@ -1,0 +1,36 @@
+from pipeline import config
+from pipeline.subtypes import SubTypeRanker
+
+
+def test_ranker_covers_every_partition(dataset):
+    ranker = SubTypeRanker(dataset.sub_types, dataset.case_studies)
+    ranking = ranker.rank_many(["빈집을 활용한 마을 환경 개선과 주민 편의시설 조성"])[0]
+    assert set(ranking.by_option) == {
+        config.SOCIAL_MODEL,
+        f"{config.ADMIN_MODEL} option 1",
+        f"{config.ADMIN_MODEL} option 2",
+    }
+    assert ranking.model_type == config.SOCIAL_MODEL
+    assert ranking.by_option[config.SOCIAL_MODEL][0][0] == "환경개선형"
+    assert list(ranking.sub_types()) == [config.SOCIAL_MODEL]
+
+
+def test_admin_text_ranks_admin_model(dataset):
+    ranker = SubTypeRanker(dataset.sub_types, dataset.case_studies)
+    ranking = ranker.rank_many(["기관 간 정보를 실시간으로 공유하는 ICT 플랫폼을 구축하여 담당공무원의 업무 처리 시간을 단축"])[0]
+    assert ranking.model_type == config.ADMIN_MODEL
+    assert ranking.by_option[f"{config.ADMIN_MODEL} option 2"][0][0] == "정보공유형"
+
+
+def test_leaving_a_case_out_removes_its_texts(dataset):
+    full = SubTypeRanker(dataset.sub_types, dataset.case_studies)
+    without = SubTypeRanker(dataset.sub_types, dataset.case_studies, exclude_case=2)
+    narrative = dataset.case_studies[1]["narrative"]
+    assert full.rank_many([narrative])[0].by_option[config.SOCIAL_MODEL][0][1] > without.rank_many([narrative])[0].by_option[config.SOCIAL_MODEL][0][1]
+
+
+def test_sub_type_texts_have_definitions_and_examples(dataset):
+    subs = {s["sub_type"]: s for s in dataset.sub_types}
+    assert subs["환경개선형"]["definition"].startswith("환경개선형은 새로운 사업 콘텐츠")
+    assert [e["case"] for e in subs["자원통합형"]["examples"]] == [8, 19, 20]
+    assert subs["정보공유형"]["option"] == "option 2"
