@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run dataset train evaluate bench mlflow-ui test clean
+.PHONY: setup run dataset train evaluate bench mlflow-ui chromium test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## The main job: train a model if none exists yet (one cross-validation repeat, to be quick).
+SAMPLE := data/samples/case_study_entries
+
+## The main job: score the sample entries, training a model first if none exists
+## (with one cross-validation repeat, to be quick).
 run: $(STAMP)
 	test -f models/manifest.json || $(BIN)/collab train --repeats 1
+	$(BIN)/collab score $(SAMPLE).csv -o $(SAMPLE).scored.csv --report $(SAMPLE).report.html
 
 train: $(STAMP)
 	$(BIN)/collab train
@@ -34,7 +38,11 @@ mlflow-ui: $(STAMP)
 dataset: $(STAMP)
 	$(BIN)/collab build-dataset
 
-test: $(STAMP)
+## The report tests render HTML in Debian's headless Chromium (with a Korean font).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
 
 clean:

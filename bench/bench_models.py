@@ -30,8 +30,8 @@ t0 = time.perf_counter()
 import pandas as pd
 from pipeline.artifacts import load_bundle
 from pipeline.predict import predict_frame
-models, _ = load_bundle(sys.argv[1])
-predict_frame(models, pd.DataFrame({"region": ["경기 안양시"], "title": ["공동급식지원센터 운영"]}))
+bundle, _ = load_bundle(sys.argv[1])
+predict_frame(bundle["models"], pd.DataFrame({"region": ["경기 안양시"], "title": ["공동급식지원센터 운영"]}))
 print(time.perf_counter() - t0)
 """
 
@@ -53,13 +53,13 @@ def main() -> None:
         t0 = time.perf_counter()
         models, params = fit_all(cases, list(config.TARGETS))
         train_s = time.perf_counter() - t0
-        save_bundle(models, {"bench": True}, Path(tmp))
+        save_bundle({"models": models}, {"bench": True}, Path(tmp))
         size = (Path(tmp) / BUNDLE_NAME).stat().st_size
         cold = [
             float(subprocess.run([sys.executable, "-c", COLD_START, tmp], capture_output=True, text=True, check=True).stdout)
             for _ in range(3)
         ]
-        models, _ = load_bundle(Path(tmp))
+        models = load_bundle(Path(tmp))[0]["models"]
 
     print(f"training, all {len(config.TARGETS)} targets on {len(cases)} cases (with inner search): {train_s:.1f} s")
     for target, p in params.items():

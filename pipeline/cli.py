@@ -11,11 +11,13 @@ from pipeline import config
 
 def _build_dataset(args: argparse.Namespace) -> int:
     from pipeline import datacard
-    from pipeline.dataset import build_dataset, read_report, write_dataset
+    from pipeline.dataset import build_dataset, read_report, write_dataset, write_sample
 
     dataset = build_dataset(read_report(args.report))
     for path in write_dataset(dataset, args.out):
         print(f"wrote {path}")
+    if args.out == config.PROCESSED_DIR:
+        print(f"wrote {write_sample(dataset.case_studies)}")
     card = args.out.parent / config.DATA_CARD.name  # data/README.md beside data/processed/
     if card.exists() and datacard.update(dataset, card):
         print(f"updated the generated section of {card}")
@@ -93,6 +95,64 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _score(args: argparse.Namespace) -> int:
+    import json
+
+    from pipeline.artifacts import ArtifactError, load_bundle
+    from pipeline.entries import InputError, default_output, read_entries, write_table
+    from pipeline.scoring import score_frame, summarise
+
+    output = args.output or default_output(args.input)
+    try:
+        entries = read_entries(args.input, args.encoding, args.columns)
+        bundle, manifest = load_bundle(args.models_dir)
+    except (InputError, ArtifactError) as error:
+        print(f"collab score: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"read {len(entries.frame)} rows from {args.input} ({entries.encoding}); columns: "
+        + ", ".join(f"{k}={v}" for k, v in entries.mapping.items()),
+        file=sys.stderr,
+    )
+    scored = score_frame(entries.frame, bundle, entries.mapping, progress=True)
+    summary = summarise(scored)
+    page = None
+    if args.report:
+        from pipeline.report import render
+
+        page = render(scored, summary, entries.mapping, str(args.input))
+    # Everything is computed before anything is written: a failure leaves no partial output.
+    write_table(scored, output)
+    print(f"wrote {output}", file=sys.stderr)
+    if page is not None:
+        from pipeline.io import atomic_write_text
+
+        atomic_write_text(args.report, page)
+        print(f"wrote {args.report}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(format_summary(summary))
+    return 0
+
+
+def format_summary(summary: dict) -> str:
+    lines = [
+        f"rows {summary['rows']}, scored {summary['scored']}, errors {summary['errors']}, "
+        f"needs review {summary['needs_review']}, meeting both criteria {summary['meets_criteria']}"
+    ]
+    for label, counts in summary["counts"].items():
+        cells = ", ".join(f"{k or '(none)'} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+        lines.append(f"  {label}: {cells}")
+    for name, table in summary["cross_tables"].items():
+        lines.append(f"  {name}:")
+        columns = sorted({c for row in table.values() for c in row})
+        lines.append("    " + f"{'':<14}" + "".join(f"{c or '(none)':>8}" for c in columns))
+        for field, row in table.items():
+            lines.append("    " + f"{field:<14}" + "".join(f"{row.get(c, 0):>8}" for c in columns))
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="collab",
@@ -115,6 +175,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_cv_options(p)
     p.add_argument("--models-dir", type=config.Path, default=config.MODELS_DIR)
     p.set_defaults(func=_train)
+
+    p = sub.add_parser("score", help="score a spreadsheet of entries (.csv, .xlsx, .jsonl)")
+    p.add_argument("input", type=config.Path)
+    p.add_argument("-o", "--output", type=config.Path, help="default: <input>.scored.<ext> beside the input")
+    p.add_argument("--report", type=config.Path, help="also write a self-contained HTML report")
+    p.add_argument("--encoding", help="CSV encoding (default: detected; e.g. cp949, utf-8)")
+    p.add_argument("--columns", help="map fields to columns, e.g. title=과제명,description=요약")
+    p.add_argument("--models-dir", type=config.Path, default=config.MODELS_DIR)
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(func=_score)
     return parser
 
 

@@ -28,6 +28,7 @@ VALIDATION_JSON = PROCESSED_DIR / "validation.json"
 SUB_TYPES_JSON = PROCESSED_DIR / "sub_types.json"
 DATA_CARD = DATA_DIR / "README.md"
 LOCAL_GOVERNMENTS_CSV = REFERENCE_DIR / "local_governments.csv"
+SAMPLE_ENTRIES = SAMPLES_DIR / "case_study_entries.csv"
 
 SEED = 20201
 
@@ -272,3 +273,19 @@ SUSTAINABILITY_TERMS: tuple[str, ...] = (
     "자체적으로", "공사",
 )
 PARTIAL_MARKERS: tuple[str, ...] = ("어느 정도", "약한", "일부")
+
+# --- Scoring input and output ---------------------------------------------------------------------
+
+# Column names reviewers use, by the field each one means. Matching ignores spaces and case.
+INPUT_ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "사업명", "사례명", "과제명", "제목", "사업 제목", "사례 제목", "name"),
+    "region": ("region", "지자체", "기관명", "지역", "자치단체", "지방자치단체", "기관", "시군구"),
+    "description": ("description", "사업내용", "내용", "개요", "사업개요", "사례내용", "설명", "narrative"),
+    "id": ("id", "번호", "연번", "순번", "no"),
+}
+INPUT_FORMATS: tuple[str, ...] = (".csv", ".xlsx", ".jsonl")
+# A row longer than this is refused rather than tokenised (a pasted document, not an entry).
+MAX_TEXT_CHARS = 200_000
+# Below this combined probability, or when the narrative and the title disagree, a row is flagged.
+REVIEW_PROBABILITY = 0.6
+SCORE_BATCH = 64

@@ -111,6 +111,20 @@ def write_dataset(dataset: Dataset, out_dir: Path = config.PROCESSED_DIR) -> lis
     return paths
 
 
+def write_sample(case_studies: list[dict], path: Path = config.SAMPLE_ENTRIES) -> Path:
+    """The 23 case studies as a reviewer's spreadsheet would hold them (Korean headers, UTF-8 BOM)."""
+    frame = pd.DataFrame(
+        {
+            "번호": [cs["number"] for cs in case_studies],
+            "지자체": [cs["region"] for cs in case_studies],
+            "사업명": [cs["name"] for cs in case_studies],
+            "사업내용": [cs["narrative"] for cs in case_studies],
+        }
+    )
+    atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, encoding=CSV_ENCODING, lineterminator="\n"))
+    return path
+
+
 def load_cases(path: Path = config.CASES_CSV) -> pd.DataFrame:
     """cases.csv as written by `write_dataset`, with every label column as text."""
     frame = pd.read_csv(path, encoding=CSV_ENCODING, dtype=str, keep_default_na=False)

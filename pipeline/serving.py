@@ -9,14 +9,14 @@ import pandas as pd
 
 
 class CollabPyfunc(mlflow.pyfunc.PythonModel):
-    """Wraps the verified joblib bundle; `predict` returns what `predict.predict_frame` returns."""
+    """Wraps the verified joblib bundle; `predict` returns what `collab score` writes."""
 
     def load_context(self, context) -> None:
         from pipeline.artifacts import load_bundle
 
-        self.models, self.manifest = load_bundle(Path(context.artifacts["bundle"]).parent)
+        self.bundle, self.manifest = load_bundle(Path(context.artifacts["bundle"]).parent)
 
     def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
-        from pipeline.predict import predict_frame
+        from pipeline.scoring import score_frame
 
-        return predict_frame(self.models, pd.DataFrame(model_input))
+        return score_frame(pd.DataFrame(model_input).fillna(""), self.bundle)

@@ -17,9 +17,13 @@ from pipeline.models import make_classifier, target_labels
 
 INPUT_EXAMPLE = pd.DataFrame(
     {
+        "id": ["1", "2"],
         "region": ["경기 안양시", "전라남도"],
         "title": ["공동급식지원센터 운영", "「100원 택시」 전시군 확대 운영"],
-        "description": ["", ""],
+        "description": [
+            "- 인접한 4개 시가 학교급식지원센터를 공동으로 설립하고 운영비를 분담함\n- 공동급식지원센터 설립 및 운영 조례를 제정함",
+            "- 전라남도와 21개 시·군이 택시 운임 차액을 지원하고 이용 정보를 공유함",
+        ],
     }
 )
 
@@ -110,6 +114,26 @@ def run_evaluation(cases: pd.DataFrame, targets: list[str], repeats: int, folds:
     return results
 
 
+def _narrative_weights(mlflow, cases: pd.DataFrame, targets: list[str], seed: int) -> tuple[dict, dict]:
+    """Narrative/title weights chosen on the 23 case studies, and the narrative figures, logged."""
+    from pipeline.dataset import load_case_studies, load_sub_types
+    from pipeline.narratives import COMBINED_LABELS, evaluate_narratives
+
+    if set(COMBINED_LABELS) - set(targets):
+        return {}, {}
+    result = evaluate_narratives(cases, load_case_studies(), load_sub_types(), seed)
+    _log_narrative_metrics(mlflow, result)
+    weights = {label: d["weight_all_cases"] for label, d in result["diagnostics"].items()}
+    return weights, result["targets"]
+
+
+def _log_narrative_metrics(mlflow, result: dict) -> None:
+    for label, v in result["targets"].items():
+        key = label.replace(" ", "_").replace("(", "").replace(")", "")
+        mlflow.log_metric(f"narratives.{key}.accuracy", v["accuracy"])
+    mlflow.log_dict(result, "evaluation/narratives.json")
+
+
 def run_narrative_evaluation(seed: int = config.SEED) -> dict:
     """`collab evaluate --narratives`, logged as its own MLflow run."""
     from pipeline import tracking
@@ -120,10 +144,7 @@ def run_narrative_evaluation(seed: int = config.SEED) -> dict:
     with mlflow.start_run(run_name="evaluate-narratives"):
         mlflow.log_params({"seed": seed, "n_case_studies": 23})
         result = evaluate_narratives(load_cases(), load_case_studies(), load_sub_types(), seed)
-        for label, v in result["targets"].items():
-            key = label.replace(" ", "_").replace("(", "").replace(")", "")
-            mlflow.log_metric(f"narratives.{key}.accuracy", v["accuracy"])
-        mlflow.log_dict(result, "evaluation/narratives.json")
+        _log_narrative_metrics(mlflow, result)
     return result
 
 
@@ -164,11 +185,12 @@ def train(
     Returns the manifest written beside the bundle.
     """
     import mlflow.pyfunc
-    from mlflow.models import infer_signature
+    from mlflow.models import ModelSignature, infer_signature
+    from mlflow.types.schema import ColSpec, Schema
 
     from pipeline import tracking
     from pipeline.artifacts import save_bundle
-    from pipeline.predict import predict_frame
+    from pipeline.scoring import score_frame
     from pipeline.serving import CollabPyfunc
 
     mlflow = tracking.setup()
@@ -183,6 +205,15 @@ def train(
         fit_seconds = time.perf_counter() - started
         mlflow.log_metric("fit_seconds", fit_seconds)
         mlflow.log_dict(best_params, "best_params.json")
+        weights, narrative_targets = _narrative_weights(mlflow, cases, targets, seed)
+        from pipeline.dataset import load_case_studies, load_sub_types
+        from pipeline.subtypes import SubTypeRanker
+
+        bundle_content = {
+            "models": models,
+            "weights": weights,
+            "ranker": SubTypeRanker(load_sub_types(), load_case_studies()),
+        }
         manifest = {
             "model_name": config.MODEL_NAME,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -194,17 +225,25 @@ def train(
                 for t in targets
             },
             "metrics": summary_json(results)["targets"] if results else {},
+            "narrative_weights": weights,
+            "narrative_metrics": narrative_targets,
             "fit_seconds": round(fit_seconds, 2),
         }
-        bundle = save_bundle(models, manifest, models_dir)
+        bundle = save_bundle(bundle_content, manifest, models_dir)
         manifest = json.loads((Path(models_dir) / config.MANIFEST.name).read_text(encoding="utf-8"))
         mlflow.log_metric("bundle_bytes", bundle.stat().st_size)
-        output = predict_frame(models, INPUT_EXAMPLE)
+        output = score_frame(INPUT_EXAMPLE, bundle_content)
         info = mlflow.pyfunc.log_model(
             name="model",
             python_model=CollabPyfunc(),
             artifacts={"bundle": str(bundle), "manifest": str(Path(models_dir) / config.MANIFEST.name)},
-            signature=infer_signature(INPUT_EXAMPLE, output),
+            signature=ModelSignature(
+                inputs=Schema(
+                    [ColSpec("string", "title")]
+                    + [ColSpec("string", c, required=False) for c in ("id", "region", "description")]
+                ),
+                outputs=infer_signature(INPUT_EXAMPLE, output).outputs,
+            ),
             input_example=INPUT_EXAMPLE,
             pip_requirements=[f"{k}=={v}" for k, v in manifest["versions"].items() if k != "python" and v != "not installed"],
             registered_model_name=config.MODEL_NAME if register else None,

@@ -18,21 +18,14 @@ PROBE = pd.DataFrame(
 )
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory, dataset):
-    root = tmp_path_factory.mktemp("train")
-    uri = f"sqlite:///{root / 'mlflow.db'}"
-    mp = pytest.MonkeyPatch()
-    mp.setenv("MLFLOW_TRACKING_URI", uri)
-    manifest = train(dataset.cases, ["tech_applied", "actor_type"], root / "models", repeats=1, folds=3)
-    yield root, uri, manifest
-    mp.undo()
-
-
 def test_train_writes_bundle_and_manifest(trained, dataset):
     root, _, manifest = trained
-    models, on_disk = load_bundle(root / "models")
-    assert set(models) == {"tech_applied", "actor_type"}
+    bundle, on_disk = load_bundle(root / "models")
+    models = bundle["models"]
+    assert set(models) == set(config.TARGETS)
+    assert set(bundle["weights"]) == {"service_field", "actor_type", "tech_applied", "tech_applicable", "sustainability"}
+    assert all(0.0 <= w <= 1.0 for w in bundle["weights"].values())
+    assert on_disk["narrative_metrics"]["model_type"]["n"] == 22
     assert on_disk["data"]["rows"] == 601
     assert on_disk["versions"]["kiwipiepy"] == "0.24.1"
     assert set(on_disk["metrics"]["actor_type"]) == {"model", "majority", "char_ngram_lr"}
@@ -45,13 +38,15 @@ def test_registered_model_loads_by_alias_and_predicts(trained):
     mlflow.set_registry_uri(uri)
     model = mlflow.pyfunc.load_model(f"models:/{config.MODEL_NAME}@{config.MODEL_ALIAS}")
     out = model.predict(PROBE)
-    assert list(out.columns) == ["tech_applied", "tech_applied_proba", "actor_type", "actor_type_proba"]
+    assert len(out) == len(PROBE)
     assert set(out["tech_applied"]) <= {"O", "X"}
     assert set(out["actor_type"]) <= set(config.ACTOR_TYPES)
     assert ((out["actor_type_proba"] > 0) & (out["actor_type_proba"] <= 1)).all()
+    assert (out["error"] == "").all()
     run = mlflow.get_run(manifest["mlflow_run_id"])
     assert "actor_type.model.macro_f1_mean" in run.data.metrics
     assert "actor_type.char_ngram_lr.macro_f1_mean" in run.data.metrics
+    assert "narratives.model_type.accuracy" in run.data.metrics
     artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id, "evaluation/actor_type")}
     assert "evaluation/actor_type/model_confusion.png" in artifacts
 

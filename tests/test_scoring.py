@@ -1,0 +1,88 @@
+import numpy as np
+import pandas as pd
+
+from pipeline import config
+from pipeline.scoring import OUTPUT_COLUMNS, row_error, score_frame, summarise
+
+
+def _frame(case_studies, numbers):
+    return pd.DataFrame(
+        {
+            "번호": [str(n) for n in numbers],
+            "지자체": [case_studies[n]["region"] for n in numbers],
+            "사업명": [case_studies[n]["name"] for n in numbers],
+            "사업내용": [case_studies[n]["narrative"] for n in numbers],
+        }
+    )
+
+
+def test_row_errors():
+    assert row_error("", "  ") == "empty: no title and no description"
+    assert row_error("Smart city platform", "") .startswith("no Korean")
+    assert row_error("가" * 10, "나" * config.MAX_TEXT_CHARS).startswith("too long")
+    assert row_error("\ufffd\ufffd\ufffd사업", "").startswith("undecodable")
+    assert row_error("공동급식지원센터 운영", "") == ""
+
+
+def test_scores_every_row_in_order_and_keeps_bad_ones(bundle, case_studies):
+    frame = _frame(case_studies, [7, 4, 21])
+    bad = pd.DataFrame(
+        {
+            "번호": ["90", "91", "92", "4"],
+            "지자체": ["", "", "서울 중구", "광주 광산구"],
+            "사업명": ["", "Open data portal", "도심 공원 조성", "병원아동보호사"],
+            "사업내용": ["", "A platform in English only.", "- " + "공원을 조성함. " * 120_000, ""],
+        }
+    )
+    frame = pd.concat([frame.iloc[:2], bad, frame.iloc[2:]], ignore_index=True)
+    out = score_frame(frame, bundle)
+    assert len(out) == len(frame)
+    assert list(out.columns) == list(frame.columns) + list(OUTPUT_COLUMNS)
+    assert out["번호"].tolist() == frame["번호"].tolist()
+    errors = out["error"].tolist()
+    assert errors[0] == errors[1] == "" and errors[-1] == ""
+    assert errors[2].startswith("empty") and errors[3].startswith("no Korean") and errors[4].startswith("too long")
+    assert errors[5] == ""  # a title without a description is scored from the title alone
+    title_only = out.iloc[5]
+    assert title_only["resource_sharing"] == "" and title_only["meets_criteria"] == ""
+    assert "no description" in title_only["review_reasons"]
+    # Id 4 appears twice: both rows are scored and flagged.
+    for i in (1, 5):
+        assert "duplicate id 4" in out.iloc[i]["review_reasons"] and out.iloc[i]["needs_review"]
+
+
+def test_labels_are_the_reports_and_evidence_points_into_the_narrative(bundle, case_studies):
+    frame = _frame(case_studies, [7, 11, 14])
+    out = score_frame(frame, bundle)
+    assert set(out["service_field"]) <= set(config.SERVICE_FIELDS)
+    assert set(out["actor_type"]) <= set(config.ACTOR_TYPES)
+    for c in ("tech_applied", "tech_applicable", "resource_sharing", "sustainability", "meets_criteria"):
+        assert set(out[c]) <= set(config.MARKS)
+    assert set(out["model_type"]) <= set(config.MODEL_TYPES)
+    row = out.iloc[0]  # 빈집은행: IoT smart farming, a social cooperative
+    assert row["tech_applied"] == "O" and "IoT" in row["evidence_tech_applied"]
+    assert row["sustainability"] == "O" and "협동조합" in row["evidence_sustainability"]
+    import json
+
+    narrative, spans = frame.iloc[0]["사업내용"], json.loads(row["evidence_spans"])
+    for label in ("tech_applied", "tech_applicable", "resource_sharing", "sustainability"):
+        done = [narrative[s["start"] : s["end"]] for s in spans if s["label"] == label and s["status"] == "done"]
+        assert " | ".join(done[:3]) == row[f"evidence_{label}"]
+    assert ((out["service_field_proba"] > 0) & (out["service_field_proba"] <= 1)).all()
+
+
+def test_a_column_named_like_an_output_is_kept(bundle):
+    frame = pd.DataFrame({"title": ["공동급식지원센터 운영"], "error": ["원래 값"]})
+    out = score_frame(frame, bundle)
+    assert out["input_error"].tolist() == ["원래 값"] and out["error"].tolist() == [""]
+
+
+def test_summary_counts(bundle, case_studies):
+    out = score_frame(_frame(case_studies, [1, 2, 3]), bundle)
+    summary = summarise(out)
+    assert summary["rows"] == summary["scored"] == 3
+    assert sum(summary["counts"]["service_field"].values()) == 3
+    assert summary["meets_criteria"] == int((out["meets_criteria"] == "O").sum())
+    table = summary["cross_tables"]["service_field x tech_applied"]
+    assert sum(sum(r.values()) for r in table.values()) == 3
+    assert np.isnan(score_frame(pd.DataFrame({"title": [""]}), bundle)["service_field_proba"]).all()
