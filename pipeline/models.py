@@ -58,9 +58,10 @@ class PriorCorrectedClassifier(ClassifierMixin, BaseEstimator):
 def make_classifier(seed: int = config.SEED) -> GridSearchCV:
     """Kiwi morphemes + character n-grams + domain cues (+ sentence embeddings) -> logistic regression.
 
-    Balanced class weights, so that macro-F1 counts rare classes. C and whether to add the
-    sentence embeddings are chosen per target by grouped, stratified cross-validation on the
-    training data given to `fit` (pass `groups=`), never on the data it is scored on.
+    Balanced class weights, so that macro-F1 counts rare classes. C (and, when
+    config.SENTENCE_ENCODER_IN_SEARCH is on, whether to add sentence embeddings) is chosen per
+    target by grouped, stratified cross-validation on the training data given to `fit` (pass
+    `groups=`), never on the data it is scored on.
     """
     from pipeline.encoder import SentenceEmbedding
 
@@ -73,7 +74,7 @@ def make_classifier(seed: int = config.SEED) -> GridSearchCV:
     )
     grid = {
         "clf__C": list(config.C_GRID),
-        "features__use": ["drop", SentenceEmbedding()],
+        "features__use": ["drop", SentenceEmbedding()] if config.SENTENCE_ENCODER_IN_SEARCH else ["drop"],
     }
     return GridSearchCV(
         pipeline,

@@ -17,6 +17,7 @@ import pandas as pd
 from pipeline import config
 from pipeline.dataset import meets_criteria
 from pipeline.detectors import DONE
+from pipeline.features import compose_text
 from pipeline.narratives import COMBINED_LABELS, combine, narrative_proba, read_narratives
 from pipeline.text import has_hangul
 
@@ -106,8 +107,8 @@ def _score_batch(batch: pd.DataFrame, bundle: dict) -> list[dict]:
                 doubt = f"{label}: low confidence ({proba:.2f})"
                 results[i]["review_reasons" if label in FLAGGING_LABELS else "uncertain"].append(doubt)
 
-    texts = [f"{t} {d}".strip() for t, d in zip(batch["title"], batch["description"])]
-    rankings = ranker.rank_many(texts)
+    # The same text the models read, so the ranker's Kiwi analysis comes from the token cache.
+    rankings = ranker.rank_many(compose_text(full_input))
     for i, index in enumerate(batch.index):
         row, reading, ranking = results[i], readings.get(index), rankings[i]
         row["model_type"] = ranking.model_type

@@ -24,7 +24,7 @@ def test_tags_and_user_dictionary_change_the_analysis():
 
 
 def test_kiwi_is_built_once_per_process():
-    assert get_kiwi(False) is get_kiwi(False)
+    assert get_kiwi() is get_kiwi(False) is get_kiwi(user_dictionary=False)
 
 
 def test_pipeline_round_trips_through_joblib_in_a_fresh_process(tmp_path):
