@@ -68,20 +68,25 @@ def narrative_proba(label: str, reading: NarrativeReading, classes: Sequence[str
 
 
 def views(
-    models: dict, frame: pd.DataFrame, readings: list[NarrativeReading]
+    models: dict, frame: pd.DataFrame, readings: Sequence[NarrativeReading | None]
 ) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
-    """label -> (classes, title-view probabilities, narrative-view probabilities), one row per entry."""
+    """label -> (classes, title-view probabilities, narrative-view probabilities), a row per entry.
+
+    Rows without a narrative (reading None) get NaN in the narrative view.
+    """
     title_input = frame.reindex(columns=["region", "title"]).fillna("").astype(str)
-    full_input = title_input.assign(description=frame.get("description", pd.Series("", index=frame.index)).fillna(""))
+    full_input = frame.reindex(columns=["region", "title", "description"]).fillna("").astype(str)
+    with_text = [i for i, reading in enumerate(readings) if reading is not None]
     out = {}
     for label in COMBINED_LABELS:
         model = models[label]
         classes = [str(c) for c in model.classes_]
         title_p = model.predict_proba(title_input)
-        if label == "service_field":
-            narrative_p = model.predict_proba(full_input)
-        else:
-            narrative_p = np.vstack([narrative_proba(label, r, classes) for r in readings])
+        narrative_p = np.full_like(title_p, np.nan)
+        if with_text and label == "service_field":
+            narrative_p[with_text] = model.predict_proba(full_input.iloc[with_text])
+        elif with_text:
+            narrative_p[with_text] = np.vstack([narrative_proba(label, readings[i], classes) for i in with_text])
         out[label] = (classes, title_p, narrative_p)
     return out
 

@@ -18,7 +18,7 @@ from pipeline import config
 from pipeline.dataset import meets_criteria
 from pipeline.detectors import DONE
 from pipeline.features import compose_text
-from pipeline.narratives import COMBINED_LABELS, combine, narrative_proba, read_narratives
+from pipeline.narratives import combine, read_narratives, views
 from pipeline.text import has_hangul
 
 LABELS: tuple[str, ...] = (
@@ -82,21 +82,15 @@ def _score_batch(batch: pd.DataFrame, bundle: dict) -> list[dict]:
     models, weights, ranker = bundle["models"], bundle["weights"], bundle["ranker"]
     has_text = batch["description"] != ""
     readings = dict(zip(batch.index[has_text], read_narratives(list(batch.loc[has_text, "description"]))))
-    title_input = batch[["region", "title"]]
     full_input = batch[["region", "title", "description"]]
     results: list[dict] = [{"review_reasons": [], "uncertain": []} for _ in range(len(batch))]
-    for label in COMBINED_LABELS:
-        model = models[label]
-        classes = [str(c) for c in model.classes_]
-        title_p = model.predict_proba(title_input)
-        narrative_full = model.predict_proba(full_input) if label == "service_field" and has_text.any() else None
-        for i, index in enumerate(batch.index):
-            reading = readings.get(index)
+    row_readings = [readings.get(index) for index in batch.index]
+    for label, (classes, title_p, narrative_p) in views(models, batch, row_readings).items():
+        for i, reading in enumerate(row_readings):
             p = title_p[i]
             if reading is not None:
-                narrative_p = narrative_full[i] if narrative_full is not None else narrative_proba(label, reading, classes)
-                p = combine(title_p[i], narrative_p, weights.get(label, 0.5))
-                if int(np.argmax(narrative_p)) != int(np.argmax(title_p[i])):
+                p = combine(title_p[i], narrative_p[i], weights.get(label, 0.5))
+                if int(np.argmax(narrative_p[i])) != int(np.argmax(title_p[i])):
                     results[i]["uncertain"].append(f"{label}: narrative and title disagree")
             value, proba = classes[int(np.argmax(p))], float(np.max(p))
             if label == "sustainability" and reading is not None and value == config.MARK_YES:

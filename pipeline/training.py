@@ -78,6 +78,8 @@ def fit_all(cases: pd.DataFrame, targets: list[str], seed: int = config.SEED) ->
 
 
 def _log_evaluation(mlflow, results: dict[str, TargetResult], cases: pd.DataFrame) -> None:
+    import matplotlib.pyplot as plt
+
     from pipeline.plots import confusion_figure
 
     for target, result in results.items():
@@ -99,6 +101,7 @@ def _log_evaluation(mlflow, results: dict[str, TargetResult], cases: pd.DataFram
             )
             fig = confusion_figure(matrix, result.labels, f"{target}: {name} (out-of-fold, repeat 1)")
             mlflow.log_figure(fig, f"evaluation/{target}/{name}_confusion.png")
+            plt.close(fig)
     mlflow.log_dict(summary_json(results), "evaluation/summary.json")
 
 
