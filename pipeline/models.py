@@ -7,15 +7,11 @@ identical folds and identical code.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
-from sklearn.svm import LinearSVC
 
 from pipeline import config
 from pipeline.features import char_ngrams, text_input, title_features
@@ -27,32 +23,6 @@ def target_labels(cases: pd.DataFrame, target: str) -> pd.Series:
     if target == "sustainability":
         labels = labels.replace({config.MARK_PARTIAL: config.MARK_YES})
     return labels
-
-
-class PriorCorrectedClassifier(ClassifierMixin, BaseEstimator):
-    """Calibrated probabilities, balanced decisions.
-
-    `predict_proba` returns the wrapped estimator's calibrated probabilities p(c|x). `predict`
-    returns argmax p(c|x) / p(c), with p(c) the training frequency: the decision that minimises
-    balanced error, so rare classes (지자체-중앙-민간, 10 cases) are predicted at all, without
-    distorting the probabilities a reviewer reads.
-    """
-
-    def __init__(self, estimator: BaseEstimator) -> None:
-        self.estimator = estimator
-
-    def fit(self, X: object, y: object) -> "PriorCorrectedClassifier":
-        self.estimator_ = clone(self.estimator).fit(X, y)
-        self.classes_ = self.estimator_.classes_
-        labels = np.asarray(y)
-        self.prior_ = np.array([(labels == c).mean() for c in self.classes_])
-        return self
-
-    def predict_proba(self, X: object) -> np.ndarray:
-        return self.estimator_.predict_proba(X)
-
-    def predict(self, X: object) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X) / self.prior_, axis=1)]
 
 
 def make_classifier(seed: int = config.SEED) -> GridSearchCV:

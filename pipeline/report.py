@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline import config
 from pipeline.io import atomic_write_text
 from pipeline.scoring import CRITERIA
 
@@ -107,10 +106,11 @@ def _highlight(text: str, spans_json: str) -> str:
         if span["start"] < cursor:
             continue  # the same sentence already marked for another criterion
         out.append(_e(text[cursor : span["start"]]))
-        labels = [s["label"] for s in spans if s["start"] == span["start"]]
-        title = ", ".join(f"{_NAMES[l]} ({s['status']}: {s['cue']})" for l, s in ((s["label"], s) for s in spans if s["start"] == span["start"]))
+        same = [s for s in spans if s["start"] == span["start"]]  # one sentence, several criteria
+        title = ", ".join(f"{_NAMES[s['label']]} ({s['status']}: {s['cue']})" for s in same)
         out.append(
-            f'<mark style="background:{_COLOURS[labels[0]]}" title="{_e(title)}">{_e(text[span["start"]:span["end"]])}</mark>'
+            f'<mark style="background:{_COLOURS[same[0]["label"]]}" title="{_e(title)}">'
+            f'{_e(text[span["start"]:span["end"]])}</mark>'
         )
         cursor = span["end"]
     out.append(_e(text[cursor:]))

@@ -85,6 +85,8 @@ def _log_evaluation(mlflow, results: dict[str, TargetResult], cases: pd.DataFram
     for target, result in results.items():
         for name, s in result.summary().items():
             mlflow.log_metrics({f"{target}.{name}.{k}": v for k, v in s.items()})
+        # Which hyper-parameters the inner search chose in each outer fold: their stability.
+        mlflow.log_dict(result.best_params, f"evaluation/{target}/model_best_params_per_fold.json")
         y = target_labels(cases, target).to_numpy()
         for name in ("model", "char_ngram_lr"):
             predicted = result.oof[name]

@@ -1,4 +1,3 @@
-import json
 
 import mlflow
 import numpy as np
@@ -7,7 +6,7 @@ import pytest
 
 from pipeline import config
 from pipeline.artifacts import ArtifactError, load_bundle
-from pipeline.training import fit_all, train
+from pipeline.training import fit_all
 
 PROBE = pd.DataFrame(
     {
