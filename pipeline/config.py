@@ -260,6 +260,8 @@ AWARD_MARKERS: tuple[str, ...] = ("공모", "선정", "수상", "우수사례", 
 PLAN_MARKERS: tuple[str, ...] = ("예정", "계획", "검토", "향후", "구상", "추진할")
 POSSIBILITY_MARKERS: tuple[str, ...] = ("가능", "필요", "기대", "수 있", "요구", "모색", "바람직")
 NEGATION_MARKERS: tuple[str, ...] = ("없음", "않", "못", "미흡", "부족", "미비", "어려", "부재", "없는")
+# Nouns that contain a marker but qualify nothing.
+MARKER_NOUNS: tuple[str, ...] = ("지속가능",)
 
 # Evidence vocabularies for the four criteria.
 TECH_APPLIED_VERBS: tuple[str, ...] = (

@@ -49,6 +49,9 @@ def _first(text: str, words: Sequence[str]) -> str:
 
 def qualifier(text: str) -> str:
     """How a sentence qualifies what it says: negated, planned, possible, or done."""
+    # Nouns that contain a marker are not hedges: "지속가능성" (sustainability) holds "가능".
+    for noun in config.MARKER_NOUNS:
+        text = text.replace(noun, " ")
     if _first(text, config.NEGATION_MARKERS):
         return NEGATED
     if _first(text, config.PLAN_MARKERS):

@@ -37,6 +37,13 @@ def test_qualifier(text, status):
     assert qualifier(text) == status
 
 
+def test_sustainability_noun_is_not_a_hedge():
+    # [표 3-14]'s case (충청남도): sharing is done; "지속가능성" only names the criterion.
+    text = "- 예산 및 자원을 공유하고, 데이터와 정보를 민관이 실시간으로 공유하여 시스템을 구축하였으며, 기관 협약을 통해 지속가능성을 확보함"
+    assert qualifier(text) == DONE
+    assert detect_resource_sharing(_s(text)).decision == "O"
+
+
 def test_tech_applied_needs_a_done_sentence():
     assert detect_tech_applied(_s(APPLIED)).decision == "O"
     assert detect_tech_applied(_s(NEEDED)).decision == "X"
