@@ -114,6 +114,11 @@ def _score(args: argparse.Namespace) -> int:
         + ", ".join(f"{k}={v}" for k, v in entries.mapping.items()),
         file=sys.stderr,
     )
+    print(
+        f"model: {manifest['model_name']} trained {manifest['created']} "
+        f"(MLflow run {manifest.get('mlflow_run_id', '?')})",
+        file=sys.stderr,
+    )
     scored = score_frame(entries.frame, bundle, entries.mapping, progress=True)
     summary = summarise(scored)
     page = None

@@ -159,6 +159,9 @@ def score_frame(
         from pipeline.artifacts import load_bundle
 
         bundle, _ = load_bundle()
+    missing = sorted(set(config.TARGETS) - set(bundle["models"]))
+    if missing or "ranker" not in bundle:
+        raise ValueError(f"the model bundle cannot score entries (missing {missing or 'ranker'}); run `collab train` for all targets")
     mapping = mapping or resolve_columns([str(c) for c in frame.columns])
     inputs = canonical_inputs(frame, mapping)
     errors = [row_error(t, d) for t, d in zip(inputs["title"], inputs["description"])]

@@ -86,3 +86,11 @@ def test_summary_counts(bundle, case_studies):
     table = summary["cross_tables"]["service_field x tech_applied"]
     assert sum(sum(r.values()) for r in table.values()) == 3
     assert np.isnan(score_frame(pd.DataFrame({"title": [""]}), bundle)["service_field_proba"]).all()
+
+
+def test_a_partial_bundle_is_refused(bundle):
+    import pytest
+
+    partial = {**bundle, "models": {"tech_applied": bundle["models"]["tech_applied"]}}
+    with pytest.raises(ValueError, match="collab train"):
+        score_frame(pd.DataFrame({"title": ["공동급식지원센터 운영"]}), partial)
