@@ -28,14 +28,10 @@ class Actor:
 
 @lru_cache(maxsize=1)
 def _patterns() -> list[tuple[str, re.Pattern]]:
-    from pipeline.regions import load_gazetteer
+    from pipeline.regions import name_forms
 
-    names = set()
-    for gov in load_gazetteer():
-        names.update(n for n in (gov.sido, gov.sigungu) if len(n) >= 2)
-        if gov.sido.endswith(("특별시", "광역시")) and not gov.sigungu:
-            names.add(gov.sido_short + "시")  # "인천시" for 인천광역시
     # Short province names ("경기") alone are too ambiguous in prose; full names are not.
+    names = name_forms(metro_alias=True)
     local = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
     central = "|".join(sorted(map(re.escape, config.CENTRAL_BODIES), key=len, reverse=True))
     public = "|".join(sorted(map(re.escape, set(config.PUBLIC_BODY_SUFFIXES)), key=len, reverse=True))

@@ -43,10 +43,11 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def save_bundle(models: dict, manifest: dict, models_dir: Path = config.MODELS_DIR) -> Path:
-    """Write the fitted pipelines and a manifest recording the bundle's sha256; returns the bundle path."""
+def save_bundle(content: dict, manifest: dict, models_dir: Path = config.MODELS_DIR) -> Path:
+    """Write the bundle (`models` by target, and for scoring `weights` and `ranker`) and a manifest
+    recording its sha256; returns the bundle path."""
     bundle = Path(models_dir) / BUNDLE_NAME
-    atomic_write(bundle, lambda tmp: joblib.dump(models, tmp, compress=3))
+    atomic_write(bundle, lambda tmp: joblib.dump(content, tmp, compress=3))
     manifest = {
         **manifest,
         "versions": library_versions(),
@@ -64,7 +65,7 @@ def read_manifest(models_dir: Path = config.MODELS_DIR) -> dict:
 
 
 def load_bundle(models_dir: Path = config.MODELS_DIR) -> tuple[dict, dict]:
-    """(models by target, manifest), after checking the bundle's sha256 against the manifest."""
+    """(bundle, manifest), after checking the bundle's sha256 against the manifest."""
     manifest = read_manifest(models_dir)
     bundle = Path(models_dir) / BUNDLE_NAME
     if not bundle.exists():

@@ -291,6 +291,6 @@ INPUT_ALIASES: dict[str, tuple[str, ...]] = {
 INPUT_FORMATS: tuple[str, ...] = (".csv", ".xlsx", ".jsonl")
 # A row longer than this is refused rather than tokenised (a pasted document, not an entry).
 MAX_TEXT_CHARS = 200_000
-# Below this combined probability, or when the narrative and the title disagree, a row is flagged.
+# Below this probability a label counts as uncertain (scoring.FLAGGING_LABELS flag the row).
 REVIEW_PROBABILITY = 0.6
 SCORE_BATCH = 64

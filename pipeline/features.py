@@ -45,12 +45,9 @@ def text_input() -> FunctionTransformer:
 
 @lru_cache(maxsize=1)
 def _government_names() -> tuple[str, ...]:
-    from pipeline.regions import load_gazetteer
+    from pipeline.regions import name_forms
 
-    names = set()
-    for gov in load_gazetteer():
-        names.update(n for n in (gov.sido, gov.sido_short, gov.sigungu) if len(n) >= 2)
-    return tuple(sorted(names, key=len, reverse=True))
+    return tuple(sorted(name_forms(short_province=True), key=len, reverse=True))
 
 
 class DomainCues(BaseEstimator, TransformerMixin):

@@ -56,6 +56,7 @@ class ResolvedRegion:
     note: str = ""
 
 
+@lru_cache(maxsize=2)
 def load_gazetteer(path: Path = config.LOCAL_GOVERNMENTS_CSV) -> tuple[LocalGovernment, ...]:
     """Read the gazetteer of local governments shipped in data/reference."""
     with path.open(encoding="utf-8", newline="") as handle:
@@ -63,6 +64,22 @@ def load_gazetteer(path: Path = config.LOCAL_GOVERNMENTS_CSV) -> tuple[LocalGove
             LocalGovernment(row["sido"], row["sido_short"], row["sigungu"])
             for row in csv.DictReader(handle)
         )
+
+
+def name_forms(short_province: bool = False, metro_alias: bool = False) -> set[str]:
+    """Names of the local governments as prose writes them: full province names and municipal names.
+
+    `short_province` adds "경기", "서울"; `metro_alias` adds "인천시" for 인천광역시. One-syllable
+    names are left out: they match inside ordinary words.
+    """
+    names = set()
+    for gov in load_gazetteer():
+        names.update((gov.sido, gov.sigungu))
+        if short_province:
+            names.add(gov.sido_short)
+        if metro_alias and not gov.sigungu and gov.sido.endswith(("특별시", "광역시")):
+            names.add(gov.sido_short + "시")
+    return {n for n in names if len(n) >= 2}
 
 
 @lru_cache(maxsize=1)

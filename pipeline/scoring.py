@@ -147,7 +147,7 @@ def score_frame(
     mapping: dict[str, str] | None = None,
     progress: bool = False,
 ) -> pd.DataFrame:
-    """Score every row of `frame`; returns its columns followed by config's OUTPUT_COLUMNS.
+    """Score every row of `frame`; returns its columns followed by OUTPUT_COLUMNS.
 
     `mapping` names the input columns for title/region/description/id (found from the usual
     Korean and English headers when omitted). `bundle` is a loaded model bundle (the verified

@@ -44,12 +44,9 @@ _line_cache: dict[tuple[bool, str], LineAnalysis] = {}
 
 def domain_words() -> list[tuple[str, str]]:
     """User-dictionary entries: local-government names and collaboration terms, as proper nouns."""
-    from pipeline.regions import load_gazetteer
+    from pipeline.regions import name_forms
 
-    words = set()
-    for gov in load_gazetteer():
-        words.update(w for w in (gov.sido, gov.sigungu) if len(w) >= 2)
-    words.update(config.COLLABORATION_TERMS)
+    words = name_forms() | set(config.COLLABORATION_TERMS)
     return sorted((w, "NNP") for w in words)
 
 
