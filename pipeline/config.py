@@ -16,6 +16,8 @@ RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 SAMPLES_DIR = DATA_DIR / "samples"
 REFERENCE_DIR = DATA_DIR / "reference"
+# Reviewer-corrected entries, one versioned batch per `collab retrain --add` (see labelled.py).
+LABELLED_DIR = DATA_DIR / "labelled"
 MODELS_DIR = PROJECT_ROOT / "models"
 MLRUNS_DIR = PROJECT_ROOT / "mlruns"
 
@@ -207,6 +209,23 @@ N_JOBS = 2
 
 MODEL_NAME = "collab-classifier"
 MODEL_ALIAS = "champion"
+# The latest retrained model, whether or not it was promoted: the registry keeps both.
+CHALLENGER_ALIAS = "challenger"
+# Promotion rule (retraining.decide): the primary metric is the mean over the title targets of
+# macro-F1, compared fold by fold on the same grouped folds. The challenger is worse "beyond
+# noise" when its mean paired difference is below -PROMOTION_Z standard errors of that mean.
+PROMOTION_Z = 2.0
+# ... or when it gets more than this many of the 23 case-study narratives wrong per label, on
+# average, than the champion did (one narrative is 0.043 of accuracy).
+PROMOTION_NARRATIVE_SLACK = 1
+# ... or when the reviewed labels agree with the champion's out-of-fold probabilities no better
+# than the same labels shuffled do (a permutation test, p above this): a sorted column, shifted
+# rows or careless labels. Under shuffling p is uniform, so 1 shuffled file in 20 passes this
+# check by chance and must then fail the others.
+LABEL_SIGNAL_ALPHA = 0.05
+LABEL_SIGNAL_PERMUTATIONS = 2000
+# Reliability diagrams: equal-width confidence bins.
+CALIBRATION_BINS = 10
 EXPERIMENT_NAME = "collab-classifier"
 MANIFEST = MODELS_DIR / "manifest.json"
 

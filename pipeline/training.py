@@ -7,13 +7,18 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import classification_report, confusion_matrix
 
 from pipeline import config
-from pipeline.evaluation import TargetResult, evaluate_target
+from pipeline.evaluation import TargetResult, evaluate_targets
 from pipeline.models import make_classifier, target_labels
+
+# Estimators whose out-of-fold predictions get per-class metrics and confusion matrices
+# ("champion" exists only in retraining runs).
+REPORTED_ESTIMATORS: tuple[str, ...] = ("model", "champion", "char_ngram_lr")
 
 INPUT_EXAMPLE = pd.DataFrame(
     {
@@ -40,7 +45,7 @@ def evaluate(
     folds: int = config.CV_FOLDS,
     seed: int = config.SEED,
 ) -> dict[str, TargetResult]:
-    return {t: evaluate_target(cases, t, repeats, folds, seed) for t in targets}
+    return evaluate_targets(cases, targets, repeats, folds, seed)
 
 
 def summary_json(results: dict[str, TargetResult]) -> dict:
@@ -77,10 +82,22 @@ def fit_all(cases: pd.DataFrame, targets: list[str], seed: int = config.SEED) ->
     return models, params
 
 
-def _log_evaluation(mlflow, results: dict[str, TargetResult], cases: pd.DataFrame) -> None:
+def _alias(label: str) -> str:
+    return config.LABEL_ALIASES.get(label, label)
+
+
+def _metric_key(label: str) -> str:
+    return _alias(label).replace("/", "-").replace(" ", "_")
+
+
+def log_evaluation(mlflow, results: dict[str, TargetResult], cases: pd.DataFrame) -> None:
+    """What a model owner looks at, per target: macro-F1 and accuracy of every estimator, per-class
+    metrics, confusion matrices, calibration, out-of-fold predictions and MLflow's own classifier
+    evaluation (in a child run per target)."""
     import matplotlib.pyplot as plt
 
-    from pipeline.plots import confusion_figure
+    from pipeline.calibration import brier, expected_calibration_error, reliability_table
+    from pipeline.plots import confusion_figure, reliability_figure
 
     for target, result in results.items():
         for name, s in result.summary().items():
@@ -88,13 +105,12 @@ def _log_evaluation(mlflow, results: dict[str, TargetResult], cases: pd.DataFram
         # Which hyper-parameters the inner search chose in each outer fold: their stability.
         mlflow.log_dict(result.best_params, f"evaluation/{target}/model_best_params_per_fold.json")
         y = target_labels(cases, target).to_numpy()
-        for name in ("model", "char_ngram_lr"):
+        for name in (n for n in REPORTED_ESTIMATORS if n in result.oof):
             predicted = result.oof[name]
             report = classification_report(y, predicted, labels=result.labels, output_dict=True, zero_division=0)
             for label in result.labels:
-                alias = config.LABEL_ALIASES.get(label, label).replace("/", "-").replace(" ", "_")
                 mlflow.log_metrics(
-                    {f"{target}.{name}.{alias}.{m}": report[label][m] for m in ("precision", "recall", "f1-score")}
+                    {f"{target}.{name}.{_metric_key(label)}.{m}": report[label][m] for m in ("precision", "recall", "f1-score")}
                 )
             matrix = confusion_matrix(y, predicted, labels=result.labels)
             mlflow.log_dict(
@@ -104,7 +120,67 @@ def _log_evaluation(mlflow, results: dict[str, TargetResult], cases: pd.DataFram
             fig = confusion_figure(matrix, result.labels, f"{target}: {name} (out-of-fold, repeat 1)")
             mlflow.log_figure(fig, f"evaluation/{target}/{name}_confusion.png")
             plt.close(fig)
+        tables = {}
+        for name, proba in result.oof_proba.items():
+            table = reliability_table(y, proba, result.labels)
+            mlflow.log_metrics(
+                {
+                    f"{target}.{name}.brier": brier(y, proba, result.labels),
+                    f"{target}.{name}.ece": expected_calibration_error(table),
+                }
+            )
+            mlflow.log_dict(table.to_dict(orient="list"), f"evaluation/{target}/{name}_reliability.json")
+            if name != "majority":  # one point at the base rate: says nothing on a diagram
+                tables[name] = table
+        fig = reliability_figure(tables, f"{target}: reliability (out-of-fold)")
+        mlflow.log_figure(fig, f"evaluation/{target}/reliability.png")
+        plt.close(fig)
+        oof = _oof_frame(cases, y, result)
+        mlflow.log_text(oof.to_csv(index=False), f"evaluation/{target}/oof_predictions.csv")
+        _mlflow_evaluate(mlflow, target, oof)
     mlflow.log_dict(summary_json(results), "evaluation/summary.json")
+
+
+def _oof_frame(cases: pd.DataFrame, truth, result: TargetResult) -> pd.DataFrame:
+    """One row per case: its text, the true label, the model's out-of-fold label and probabilities."""
+    proba = result.oof_proba["model"]
+    labels = np.asarray(result.labels)
+    columns = [c for c in ("id", "region", "title", "description") if c in cases]
+    out = cases[columns].reset_index(drop=True).copy()
+    out["truth"] = truth
+    out["predicted"] = result.oof["model"]
+    out["proba_predicted"] = proba.max(axis=1).round(4)
+    out["proba_truth"] = proba[np.arange(len(out)), [list(labels).index(t) for t in truth]].round(4)
+    return out
+
+
+def _mlflow_evaluate(mlflow, target: str, oof: pd.DataFrame) -> None:
+    """MLflow's classifier evaluation of the out-of-fold predictions, macro-averaged, in a child
+    run per target (its artifacts have fixed names). Labels in English: plots have no Hangul font."""
+    import logging
+    import warnings
+
+    import matplotlib.pyplot as plt
+    from sklearn.exceptions import UndefinedMetricWarning
+
+    logging.getLogger("mlflow.models.evaluation").setLevel(logging.WARNING)
+    data = pd.DataFrame({"label": oof["truth"].map(_alias), "prediction": oof["predicted"].map(_alias)})
+    with mlflow.start_run(run_name=f"oof-{target}", nested=True), warnings.catch_warnings():
+        # A class never predicted has no precision; MLflow counts it as 0 (as we do) and warns.
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        mlflow.set_tag("target", target)
+        mlflow.models.evaluate(
+            data=data,
+            targets="label",
+            predictions="prediction",
+            model_type="classifier",
+            evaluator_config={
+                "average": "macro",
+                "log_model_explainability": False,
+                "label_list": sorted(set(data["label"]) | set(data["prediction"])),
+            },
+        )
+    plt.close("all")
 
 
 def run_evaluation(cases: pd.DataFrame, targets: list[str], repeats: int, folds: int, seed: int) -> dict:
@@ -113,9 +189,9 @@ def run_evaluation(cases: pd.DataFrame, targets: list[str], repeats: int, folds:
 
     mlflow = tracking.setup()
     with mlflow.start_run(run_name="evaluate"):
-        _log_common(mlflow, cases, repeats, folds, seed, targets)
+        log_common(mlflow, cases, repeats, folds, seed, targets)
         results = evaluate(cases, targets, repeats, folds, seed)
-        _log_evaluation(mlflow, results, cases)
+        log_evaluation(mlflow, results, cases)
     return results
 
 
@@ -153,7 +229,10 @@ def run_narrative_evaluation(seed: int = config.SEED) -> dict:
     return result
 
 
-def _log_common(mlflow, cases, repeats, folds, seed, targets) -> None:
+REPORT_DATA = {"source": "data/processed/cases.csv", "name": "krila-appendix-601", "labelled_versions": []}
+
+
+def log_common(mlflow, cases, repeats, folds, seed, targets, data_info: dict = REPORT_DATA) -> None:
     import mlflow.data
 
     mlflow.log_params(
@@ -166,12 +245,13 @@ def _log_common(mlflow, cases, repeats, folds, seed, targets) -> None:
             "seed": seed,
             "n_cases": len(cases),
             "n_title_groups": cases["title_group"].nunique(),
+            "labelled_versions": ",".join(map(str, data_info["labelled_versions"])) or "none",
         }
     )
     dataset = mlflow.data.from_pandas(
         cases[["region", "title", *config.TARGETS.values(), "title_group"]],
-        source=str(config.CASES_CSV),
-        name="krila-appendix-601",
+        source=data_info["source"],
+        name=data_info["name"],
     )
     mlflow.log_input(dataset, context="training")
 
@@ -185,77 +265,103 @@ def train(
     seed: int = config.SEED,
     register: bool = True,
 ) -> dict:
-    """Cross-validate, fit on all cases, save the bundle, log and register in MLflow.
+    """Cross-validate, fit on all cases, save the bundle, log and register in MLflow as champion.
 
     Returns the manifest written beside the bundle.
     """
+    from pipeline import tracking
+
+    mlflow = tracking.setup()
+    with mlflow.start_run(run_name="train") as run:
+        log_common(mlflow, cases, repeats, folds, seed, targets)
+        results = {}
+        if repeats > 0:
+            results = evaluate(cases, targets, repeats, folds, seed)
+            log_evaluation(mlflow, results, cases)
+        manifest = fit_and_log(mlflow, run, cases, targets, models_dir, seed, results, REPORT_DATA, register)
+        if register:
+            set_alias(mlflow, config.MODEL_ALIAS, manifest["registered_version"])
+    return manifest
+
+
+def set_alias(mlflow, alias: str, version: int) -> None:
+    mlflow.MlflowClient().set_registered_model_alias(config.MODEL_NAME, alias, str(version))
+
+
+def fit_and_log(
+    mlflow,
+    run,
+    cases: pd.DataFrame,
+    targets: list[str],
+    models_dir: Path,
+    seed: int,
+    results: dict[str, TargetResult],
+    data_info: dict,
+    register: bool = True,
+) -> dict:
+    """Inside an active run: fit every target on all cases, choose the narrative weights, save
+    the bundle and manifest to `models_dir`, log the pyfunc model and (if `register`) register a
+    new version without moving any alias. Returns the manifest (with `registered_version`)."""
     import mlflow.pyfunc
     from mlflow.models import ModelSignature, infer_signature
     from mlflow.types.schema import ColSpec, Schema
 
-    from pipeline import tracking
     from pipeline.artifacts import save_bundle
+    from pipeline.dataset import load_case_studies, load_sub_types
     from pipeline.scoring import score_frame
     from pipeline.serving import CollabPyfunc
+    from pipeline.subtypes import SubTypeRanker
 
-    mlflow = tracking.setup()
-    with mlflow.start_run(run_name="train") as run:
-        _log_common(mlflow, cases, repeats, folds, seed, targets)
-        results = {}
-        if repeats > 0:
-            results = evaluate(cases, targets, repeats, folds, seed)
-            _log_evaluation(mlflow, results, cases)
-        started = time.perf_counter()
-        models, best_params = fit_all(cases, targets, seed)
-        fit_seconds = time.perf_counter() - started
-        mlflow.log_metric("fit_seconds", fit_seconds)
-        mlflow.log_dict(best_params, "best_params.json")
-        weights, narrative_targets = _narrative_weights(mlflow, cases, targets, seed)
-        from pipeline.dataset import load_case_studies, load_sub_types
-        from pipeline.subtypes import SubTypeRanker
-
-        bundle_content = {
-            "models": models,
-            "weights": weights,
-            "ranker": SubTypeRanker(load_sub_types(), load_case_studies()),
-        }
-        manifest = {
-            "model_name": config.MODEL_NAME,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "mlflow_run_id": run.info.run_id,
-            "data": {"source": "data/processed/cases.csv", "rows": len(cases), "sha256": data_digest(cases)},
-            "seed": seed,
-            "targets": {
-                t: {"labels": [str(c) for c in models[t].classes_], "best_params": best_params[t]}
-                for t in targets
-            },
-            "metrics": summary_json(results)["targets"] if results else {},
-            "narrative_weights": weights,
-            "narrative_metrics": narrative_targets,
-            "fit_seconds": round(fit_seconds, 2),
-        }
-        bundle = save_bundle(bundle_content, manifest, models_dir)
-        manifest = json.loads((Path(models_dir) / config.MANIFEST.name).read_text(encoding="utf-8"))
-        mlflow.log_metric("bundle_bytes", bundle.stat().st_size)
-        output = score_frame(INPUT_EXAMPLE, bundle_content)
-        info = mlflow.pyfunc.log_model(
-            name="model",
-            python_model=CollabPyfunc(),
-            artifacts={"bundle": str(bundle), "manifest": str(Path(models_dir) / config.MANIFEST.name)},
-            signature=ModelSignature(
-                inputs=Schema(
-                    [ColSpec("string", "title")]
-                    + [ColSpec("string", c, required=False) for c in ("id", "region", "description")]
-                ),
-                outputs=infer_signature(INPUT_EXAMPLE, output).outputs,
+    started = time.perf_counter()
+    models, best_params = fit_all(cases, targets, seed)
+    fit_seconds = time.perf_counter() - started
+    mlflow.log_metric("fit_seconds", fit_seconds)
+    mlflow.log_dict(best_params, "best_params.json")
+    weights, narrative_targets = _narrative_weights(mlflow, cases, targets, seed)
+    bundle_content = {
+        "models": models,
+        "weights": weights,
+        "ranker": SubTypeRanker(load_sub_types(), load_case_studies()),
+    }
+    manifest = {
+        "model_name": config.MODEL_NAME,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "mlflow_run_id": run.info.run_id,
+        "data": {
+            "source": data_info["source"],
+            "labelled_versions": data_info["labelled_versions"],
+            "rows": len(cases),
+            "sha256": data_digest(cases),
+        },
+        "seed": seed,
+        "targets": {
+            t: {"labels": [str(c) for c in models[t].classes_], "best_params": best_params[t]}
+            for t in targets
+        },
+        "metrics": summary_json(results)["targets"] if results else {},
+        "narrative_weights": weights,
+        "narrative_metrics": narrative_targets,
+        "fit_seconds": round(fit_seconds, 2),
+    }
+    bundle = save_bundle(bundle_content, manifest, models_dir)
+    manifest = json.loads((Path(models_dir) / config.MANIFEST.name).read_text(encoding="utf-8"))
+    mlflow.log_metric("bundle_bytes", bundle.stat().st_size)
+    output = score_frame(INPUT_EXAMPLE, bundle_content)
+    info = mlflow.pyfunc.log_model(
+        name="model",
+        python_model=CollabPyfunc(),
+        artifacts={"bundle": str(bundle), "manifest": str(Path(models_dir) / config.MANIFEST.name)},
+        signature=ModelSignature(
+            inputs=Schema(
+                [ColSpec("string", "title")]
+                + [ColSpec("string", c, required=False) for c in ("id", "region", "description")]
             ),
-            input_example=INPUT_EXAMPLE,
-            pip_requirements=[f"{k}=={v}" for k, v in manifest["versions"].items() if k != "python" and v != "not installed"],
-            registered_model_name=config.MODEL_NAME if register else None,
-        )
-        if register:
-            client = mlflow.MlflowClient()
-            version = info.registered_model_version
-            client.set_registered_model_alias(config.MODEL_NAME, config.MODEL_ALIAS, version)
-            manifest["registered_version"] = int(version)
+            outputs=infer_signature(INPUT_EXAMPLE, output).outputs,
+        ),
+        input_example=INPUT_EXAMPLE,
+        pip_requirements=[f"{k}=={v}" for k, v in manifest["versions"].items() if k != "python" and v != "not installed"],
+        registered_model_name=config.MODEL_NAME if register else None,
+    )
+    if register:
+        manifest["registered_version"] = int(info.registered_model_version)
     return manifest
