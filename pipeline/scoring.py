@@ -38,11 +38,13 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
     "needs_review",
     "review_reasons",
     "uncertain_labels",
+    "review_priority",
     *(f"evidence_{c}" for c in CRITERIA),
     "evidence_actors",
     "evidence_spans",
     "error",
 )
+NUMERIC_COLUMNS: frozenset[str] = frozenset({*(f"{label}_proba" for label in LABELS), "review_priority"})
 MAX_EVIDENCE = 3
 # Labels whose doubt flags a row for review: they decide the report's filter (meets_criteria).
 # Doubt about the others is listed in `uncertain_labels` without flagging the row.
@@ -73,6 +75,28 @@ def canonical_inputs(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFra
     return out
 
 
+def normalised_entropy(proba: np.ndarray) -> np.ndarray:
+    """Entropy of each row of class probabilities, divided by its maximum (log of the class count):
+    0 when the model is certain, 1 when every class is equally likely."""
+    p = np.clip(proba, 1e-12, 1.0)
+    return -(p * np.log(p)).sum(axis=1) / np.log(proba.shape[1])
+
+
+def rank_for_review(scored: pd.DataFrame) -> pd.DataFrame:
+    """The scored rows, most useful to review first: uncertainty sampling on the title models.
+
+    `review_priority` is the mean normalised entropy of the title models' probabilities over the
+    targets retraining learns, so a reviewer's label on the top rows tells the models most. Rows
+    that could not be scored come last (a label cannot train on them). `review_rank` (1 = first)
+    and `input_row` (position in the input, 1 = first data row) are added in front; no row is lost.
+    """
+    ranked = scored.assign(input_row=np.arange(1, len(scored) + 1))
+    ranked = ranked.sort_values("review_priority", ascending=False, kind="stable", na_position="last")
+    ranked.insert(0, "input_row", ranked.pop("input_row"))
+    ranked.insert(0, "review_rank", np.arange(1, len(ranked) + 1))
+    return ranked
+
+
 def _evidence_text(finding) -> str:
     done = [e.text for e in finding.evidence if e.status == DONE][:MAX_EVIDENCE]
     return " | ".join(done)
@@ -85,7 +109,9 @@ def _score_batch(batch: pd.DataFrame, bundle: dict) -> list[dict]:
     full_input = batch[["region", "title", "description"]]
     results: list[dict] = [{"review_reasons": [], "uncertain": []} for _ in range(len(batch))]
     row_readings = [readings.get(index) for index in batch.index]
+    entropies = []
     for label, (classes, title_p, narrative_p) in views(models, batch, row_readings).items():
+        entropies.append(normalised_entropy(title_p))
         for i, reading in enumerate(row_readings):
             p = title_p[i]
             if reading is not None:
@@ -100,6 +126,9 @@ def _score_batch(batch: pd.DataFrame, bundle: dict) -> list[dict]:
             if proba < config.REVIEW_PROBABILITY:
                 doubt = f"{label}: low confidence ({proba:.2f})"
                 results[i]["review_reasons" if label in FLAGGING_LABELS else "uncertain"].append(doubt)
+
+    for i, priority in enumerate(np.mean(entropies, axis=0)):
+        results[i]["review_priority"] = round(float(priority), 4)
 
     # The same text the models read, so the ranker's Kiwi analysis comes from the token cache.
     rankings = ranker.rank_many(compose_text(full_input))
@@ -181,7 +210,7 @@ def score_frame(
 
     rows = []
     for position in range(len(frame)):
-        row = {c: np.nan if c.endswith("_proba") else "" for c in OUTPUT_COLUMNS}
+        row = {c: np.nan if c in NUMERIC_COLUMNS else "" for c in OUTPUT_COLUMNS}
         if errors[position]:
             row["error"] = errors[position]
             row["needs_review"] = True

@@ -94,3 +94,30 @@ def test_a_partial_bundle_is_refused(bundle):
     partial = {**bundle, "models": {"tech_applied": bundle["models"]["tech_applied"]}}
     with pytest.raises(ValueError, match="collab train"):
         score_frame(pd.DataFrame({"title": ["공동급식지원센터 운영"]}), partial)
+
+
+def test_normalised_entropy_is_zero_when_certain_and_one_when_uniform():
+    from pipeline.scoring import normalised_entropy
+
+    values = normalised_entropy(np.array([[1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3], [0.5, 0.5, 0.0]]))
+    np.testing.assert_allclose(values, [0.0, 1.0, np.log(2) / np.log(3)], atol=1e-9)
+
+
+def test_ranking_for_review_puts_the_most_uncertain_first_and_keeps_every_row(bundle, case_studies):
+    from pipeline.scoring import rank_for_review
+
+    frame = _frame(case_studies, [3, 7, 11, 14, 20])
+    frame.loc[2, "사업명"] = ""
+    frame.loc[2, "사업내용"] = ""  # unscorable: must come back, last
+    out = score_frame(frame, bundle)
+    ranked = rank_for_review(out)
+    assert list(ranked.columns[:2]) == ["review_rank", "input_row"]
+    assert ranked["review_rank"].tolist() == [1, 2, 3, 4, 5]
+    assert sorted(ranked["input_row"]) == [1, 2, 3, 4, 5]
+    assert ranked.iloc[-1]["input_row"] == 3 and ranked.iloc[-1]["error"].startswith("empty")
+    priorities = ranked["review_priority"].iloc[:-1].to_numpy(dtype=float)
+    assert (np.diff(priorities) <= 0).all() and ((priorities > 0) & (priorities <= 1)).all()
+    # Each row keeps its own scores: ranking reorders, never recombines.
+    back = ranked.set_index("input_row").sort_index()
+    assert back["사업명"].tolist() == frame["사업명"].tolist()
+    assert back["review_priority"].fillna(-1).tolist() == out["review_priority"].fillna(-1).tolist()
