@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run dataset train evaluate bench mlflow-ui chromium test clean
+.PHONY: setup run dataset train evaluate retrain bench mlflow-ui serve chromium test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,21 @@ train: $(STAMP)
 evaluate: $(STAMP)
 	$(BIN)/collab evaluate
 
+## Learn from reviewers' corrections: make retrain REVIEWED=reviewed.xlsx [FORCE=1]
+retrain: $(STAMP)
+	@test -n "$(REVIEWED)" || { echo "usage: make retrain REVIEWED=path/to/reviewed.xlsx [FORCE=1]"; exit 2; }
+	$(BIN)/collab retrain --add "$(REVIEWED)" $(if $(FORCE),--force)
+
 bench: $(STAMP)
 	$(BIN)/python bench/bench_models.py
 
 mlflow-ui: $(STAMP)
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --port 5000
+
+## The registered champion as a REST service on this machine (POST /invocations).
+serve: $(STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" MLFLOW_TRACKING_URI=sqlite:///mlruns/mlflow.db $(BIN)/mlflow models serve \
+		-m models:/collab-classifier@champion --env-manager local -h 127.0.0.1 -p 5001
 
 ## Rebuild data/processed/ and the data card's figures from data/raw/.
 dataset: $(STAMP)

@@ -120,6 +120,10 @@ def _score(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     scored = score_frame(entries.frame, bundle, entries.mapping, progress=True)
+    if args.rank_for_review:
+        from pipeline.scoring import rank_for_review
+
+        scored = rank_for_review(scored)
     summary = summarise(scored)
     page = None
     if args.report:
@@ -138,6 +142,43 @@ def _score(args: argparse.Namespace) -> int:
         print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     else:
         print(format_summary(summary))
+    return 0
+
+
+def _retrain(args: argparse.Namespace) -> int:
+    from pipeline.artifacts import ArtifactError
+    from pipeline.dataset import load_cases
+    from pipeline.entries import InputError
+    from pipeline.retraining import retrain
+    from pipeline.reviewed import read_reviewed
+
+    try:
+        reviewed = read_reviewed(args.add, args.encoding, args.columns)
+    except InputError as error:
+        print(f"collab retrain: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"read {reviewed.rows_read} rows from {args.add}: {len(reviewed.accepted)} usable, "
+        f"{len(reviewed.rejected)} left out",
+        file=sys.stderr,
+    )
+    for rejection in reviewed.rejected:
+        print(f"  left out {rejection.describe(reviewed.unit)}", file=sys.stderr)
+    try:
+        outcome = retrain(
+            reviewed,
+            load_cases(),
+            args.labelled_dir,
+            args.models_dir,
+            args.repeats,
+            args.folds,
+            args.seed,
+            args.force,
+        )
+    except ArtifactError as error:
+        print(f"collab retrain: {error}", file=sys.stderr)
+        return 2
+    print(outcome.format())
     return 0
 
 
@@ -181,6 +222,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--models-dir", type=config.Path, default=config.MODELS_DIR)
     p.set_defaults(func=_train)
 
+    p = sub.add_parser(
+        "retrain",
+        help="add a reviewed scored file to the labelled data, train a challenger, promote it if not worse",
+    )
+    p.add_argument("--add", type=config.Path, required=True, metavar="REVIEWED", help="a scored file with corrected labels")
+    p.add_argument("--force", action="store_true", help="promote even if the rule says no (logged as forced)")
+    p.add_argument("--encoding", help="CSV encoding (default: detected)")
+    p.add_argument("--columns", help="map fields to columns, e.g. title=과제명")
+    p.add_argument("--repeats", type=int, default=config.CV_REPEATS, help="cross-validation repeats")
+    p.add_argument("--folds", type=int, default=config.CV_FOLDS, help="cross-validation folds")
+    p.add_argument("--seed", type=int, default=config.SEED)
+    p.add_argument("--models-dir", type=config.Path, default=config.MODELS_DIR)
+    p.add_argument("--labelled-dir", type=config.Path, default=config.LABELLED_DIR)
+    p.set_defaults(func=_retrain)
+
     p = sub.add_parser("score", help="score a spreadsheet of entries (.csv, .xlsx, .jsonl)")
     p.add_argument("input", type=config.Path)
     p.add_argument("-o", "--output", type=config.Path, help="default: <input>.scored.<ext> beside the input")
@@ -189,6 +245,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--columns", help="map fields to columns, e.g. title=과제명,description=요약")
     p.add_argument("--models-dir", type=config.Path, default=config.MODELS_DIR)
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument(
+        "--rank-for-review",
+        action="store_true",
+        help="order rows so that the labels a reviewer gives first teach the models most (adds review_rank, input_row)",
+    )
     p.set_defaults(func=_score)
     return parser
 

@@ -22,10 +22,32 @@ def case_studies(dataset: Dataset) -> dict[int, dict]:
     return {cs["number"]: cs for cs in dataset.case_studies}
 
 
+# Share of title groups (case-study groups excepted) held out of the suite's champion, so that
+# test_retraining can offer them back as a reviewed file of genuinely new entries.
+HELD_OUT_SHARE = 0.25
+
+
 @pytest.fixture(scope="session")
-def trained(tmp_path_factory, dataset):
-    """One real `collab train` run (all targets, 1 x 2-fold CV) into a temporary models dir and
-    MLflow store: (root, tracking URI, manifest)."""
+def split() -> tuple:
+    """(base, held_out): the report's cases split by title group, case studies always in base."""
+    import numpy as np
+
+    from pipeline import config
+    from pipeline.dataset import load_cases
+
+    cases = load_cases()
+    studied = set(cases.loc[cases["case_study"] != "", "title_group"])
+    groups = sorted(set(cases["title_group"]) - studied)
+    rng = np.random.default_rng(config.SEED)
+    held = set(rng.choice(groups, int(HELD_OUT_SHARE * len(groups)), replace=False))
+    mask = cases["title_group"].isin(held)
+    return cases[~mask].reset_index(drop=True), cases[mask].reset_index(drop=True)
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory, split):
+    """One real `collab train` run (all targets, 1 x 2-fold CV) on the base split into a temporary
+    models dir and MLflow store: (root, tracking URI, manifest)."""
     from pipeline import config
     from pipeline.training import train
 
@@ -33,7 +55,7 @@ def trained(tmp_path_factory, dataset):
     uri = f"sqlite:///{root / 'mlflow.db'}"
     mp = pytest.MonkeyPatch()
     mp.setenv("MLFLOW_TRACKING_URI", uri)
-    manifest = train(dataset.cases, list(config.TARGETS), root / "models", repeats=1, folds=2)
+    manifest = train(split[0], list(config.TARGETS), root / "models", repeats=1, folds=2)
     mp.undo()
     return root, uri, manifest
 

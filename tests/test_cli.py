@@ -83,3 +83,45 @@ def test_failures_leave_no_output(models_dir, tmp_path):
 
     assert not out.exists() and not (tmp_path / "r.html").exists()
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_score_can_rank_rows_for_review(models_dir, tmp_path):
+    out = tmp_path / "ranked.csv"
+    result = _run("score", SAMPLE, "-o", out, "--models-dir", models_dir, "--rank-for-review")
+    assert result.returncode == 0, result.stderr[-3000:]
+    ranked = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
+    assert ranked["review_rank"].tolist() == list(range(1, 24))
+    assert sorted(ranked["input_row"]) == list(range(1, 24))
+    assert ranked["review_priority"].is_monotonic_decreasing
+
+
+def test_retrain_reports_malformed_rows_and_refuses_an_unusable_file(models_dir, tmp_path):
+    models = tmp_path / "models"
+    shutil.copytree(models_dir, models)
+    scored = pd.read_csv(SAMPLE, encoding="utf-8-sig", dtype=str).head(4)
+    for column, value in {"service_field": "교육", "actor_type": "지자체-민간", "tech_applied": "O",
+                          "tech_applicable": "X", "sustainability": "△"}.items():
+        scored[column] = value
+    scored.loc[0, "actor_type"] = "지자체 - 민간"  # not the report's spelling
+    scored.loc[1, "tech_applied"] = "o"  # lower case is not coerced
+    scored.loc[2, "service_field"] = ""
+    scored.loc[3, "사업명"] = ""
+    path = tmp_path / "reviewed.csv"
+    scored.to_csv(path, index=False, encoding="utf-8-sig")
+    labelled_dir = tmp_path / "labelled"
+    result = _run("retrain", "--add", path, "--models-dir", models, "--labelled-dir", labelled_dir)
+    assert result.returncode == 2
+    # Narratives span several physical lines: each row is reported at the line it starts on.
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    starts = [i + 1 for i, line in enumerate(lines) if line.split(",")[0] in {"1", "2", "3", "4"}]
+    assert f"line {starts[0]}: actor_type '지자체 - 민간' is not one of" in result.stderr
+    assert f"line {starts[1]}: tech_applied 'o' is not one of O, X" in result.stderr
+    assert f"line {starts[2]}: service_field is empty" in result.stderr
+    assert f"line {starts[3]}: no title" in result.stderr
+    assert "no row can be used (4 left out)" in result.stderr
+    assert not labelled_dir.exists()
+
+    no_labels = tmp_path / "unlabelled.csv"
+    pd.read_csv(SAMPLE, encoding="utf-8-sig", dtype=str).head(2).to_csv(no_labels, index=False)
+    result = _run("retrain", "--add", no_labels, "--models-dir", models, "--labelled-dir", labelled_dir)
+    assert result.returncode == 2 and "has no service_field, actor_type" in result.stderr

@@ -17,15 +17,15 @@ PROBE = pd.DataFrame(
 )
 
 
-def test_train_writes_bundle_and_manifest(trained, dataset):
-    root, _, manifest = trained
+def test_train_writes_bundle_and_manifest(trained, split):
+    root, _, _ = trained
     bundle, on_disk = load_bundle(root / "models")
     models = bundle["models"]
     assert set(models) == set(config.TARGETS)
     assert set(bundle["weights"]) == {"service_field", "actor_type", "tech_applied", "tech_applicable", "sustainability"}
     assert all(0.0 <= w <= 1.0 for w in bundle["weights"].values())
     assert on_disk["narrative_metrics"]["model_type"]["n"] == 22
-    assert on_disk["data"]["rows"] == 601
+    assert on_disk["data"]["rows"] == len(split[0])
     assert on_disk["versions"]["kiwipiepy"] == "0.24.1"
     assert set(on_disk["metrics"]["actor_type"]) == {"model", "majority", "char_ngram_lr"}
     assert list(models["actor_type"].classes_) == sorted(config.ACTOR_TYPES)
