@@ -7,6 +7,15 @@ import pytest
 from pipeline.dataset import Dataset, build_dataset, read_report
 
 
+@pytest.fixture(autouse=True)
+def _mlflow_environment(monkeypatch):
+    """mlflow.set_tracking_uri/set_registry_uri write MLFLOW_TRACKING_URI/MLFLOW_REGISTRY_URI into
+    os.environ, where every later subprocess (a served model, a notebook kernel) would read them.
+    Registering them with monkeypatch restores them after each test."""
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)
+
+
 @pytest.fixture(scope="session")
 def report_text() -> str:
     return read_report()
@@ -55,6 +64,7 @@ def trained(tmp_path_factory, split):
     uri = f"sqlite:///{root / 'mlflow.db'}"
     mp = pytest.MonkeyPatch()
     mp.setenv("MLFLOW_TRACKING_URI", uri)
+    mp.delenv("MLFLOW_REGISTRY_URI", raising=False)
     manifest = train(split[0], list(config.TARGETS), root / "models", repeats=1, folds=2)
     mp.undo()
     return root, uri, manifest

@@ -33,7 +33,12 @@ def server(trained):
         [str(mlflow_cli), "models", "serve", "-m", f"models:/{config.MODEL_NAME}@{config.MODEL_ALIAS}",
          "--env-manager", "local", "-h", "127.0.0.1", "-p", str(port), "-w", "1"],
         # mlflow starts `uvicorn` by name: the environment's bin must be on PATH, as in an activated venv.
-        env={**os.environ, "MLFLOW_TRACKING_URI": uri, "PATH": f"{mlflow_cli.parent}{os.pathsep}{os.environ.get('PATH', '')}"},
+        env={
+            **os.environ,
+            "MLFLOW_TRACKING_URI": uri,
+            "MLFLOW_REGISTRY_URI": uri,
+            "PATH": f"{mlflow_cli.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
