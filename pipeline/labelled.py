@@ -25,7 +25,7 @@ from pipeline.text import normalise_title
 from pipeline.title_groups import assign_title_groups
 
 INDEX_NAME = "index.json"
-PENDING, PROMOTED, REFUSED, FORCED = "pending", "promoted", "refused", "forced"
+PENDING, PROMOTED, REFUSED, FORCED, FAILED = "pending", "promoted", "refused", "forced", "failed"
 # Versions whose rows train later models.
 TRAINING_STATUSES: tuple[str, ...] = (PROMOTED, FORCED)
 

@@ -33,7 +33,7 @@ from pipeline.artifacts import BUNDLE_NAME, read_manifest
 from pipeline.evaluation import TargetResult, evaluate_targets
 from pipeline.models import make_char_baseline, make_classifier, make_majority, target_labels
 from pipeline.narratives import COMBINED_LABELS
-from pipeline.reviewed import Reviewed, read_reviewed
+from pipeline.reviewed import Reviewed
 
 CHALLENGER_DIR_NAME = "challenger"
 # The primary metric is scored on the trusted cases of each held-out fold: the report's and those
@@ -260,9 +260,7 @@ def retrain(
     force: bool = False,
 ) -> RetrainOutcome:
     """Add a validated reviewed file as a new labelled version, train and judge a challenger."""
-    from pipeline import tracking
     from pipeline.artifacts import load_bundle
-    from pipeline.training import fit_and_log, log_common, log_evaluation, set_alias
 
     champion_manifest = read_manifest(models_dir)
     load_bundle(models_dir)  # refuse a damaged champion before any work
@@ -282,6 +280,29 @@ def retrain(
         "name": f"krila-appendix+labelled-v{version['version']:03d}",
         "labelled_versions": [*champion_versions, version["version"]],
     }
+
+    try:
+        outcome = _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, models_dir, repeats, folds, seed, force)
+    except BaseException as error:
+        # The version stays on disk for the record; it never trains anything.
+        labelled.record_decision(labelled_dir, version["version"], labelled.FAILED, decision=f"retraining failed: {error!r}")
+        raise
+    labelled.record_decision(
+        labelled_dir,
+        version["version"],
+        outcome.decision.status,
+        decision=outcome.decision.reason,
+        mlflow_run_id=outcome.challenger_manifest["mlflow_run_id"],
+        registered_version=outcome.challenger_manifest["registered_version"],
+    )
+    outcome.version = next(v for v in labelled.read_index(labelled_dir) if v["version"] == version["version"])
+    return outcome
+
+
+def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, models_dir, repeats, folds, seed, force) -> RetrainOutcome:
+    """The MLflow run of one retraining: compare, fit and register the challenger, decide, promote."""
+    from pipeline import tracking
+    from pipeline.training import fit_and_log, log_common, log_evaluation, narrative_metric_key, set_alias
 
     mlflow = tracking.setup()
     with mlflow.start_run(run_name="retrain") as run:
@@ -315,7 +336,7 @@ def retrain(
         )
         # The challenger's narrative figures are logged by fit_and_log as narratives.*.
         for key, value in champion_manifest.get("narrative_metrics", {}).items():
-            mlflow.log_metric(f"champion_narratives.{_key(key)}.accuracy", value["accuracy"])
+            mlflow.log_metric(f"champion_narratives.{narrative_metric_key(key)}.accuracy", value["accuracy"])
         mlflow.log_metrics(
             {
                 "primary.challenger_minus_champion": decision.primary["challenger_minus_champion"],
@@ -337,20 +358,7 @@ def retrain(
             _install(challenger_dir, Path(models_dir))
             set_alias(mlflow, config.MODEL_ALIAS, challenger["registered_version"])
 
-    labelled.record_decision(
-        labelled_dir,
-        version["version"],
-        decision.status,
-        decision=decision.reason,
-        mlflow_run_id=run.info.run_id,
-        registered_version=challenger["registered_version"],
-    )
-    version = next(v for v in labelled.read_index(labelled_dir) if v["version"] == version["version"])
     return RetrainOutcome(version, decision, results, champion_manifest, challenger)
-
-
-def _key(label: str) -> str:
-    return label.replace(" ", "_").replace("(", "").replace(")", "")
 
 
 def _install(source: Path, target: Path) -> None:
@@ -361,9 +369,3 @@ def _install(source: Path, target: Path) -> None:
     for name in (BUNDLE_NAME, config.MANIFEST.name):
         with atomic_path(target / name) as tmp:
             shutil.copyfile(source / name, tmp)
-
-
-def read_and_retrain(path: Path, encoding: str | None = None, columns: str | None = None, **kwargs) -> tuple[Reviewed, RetrainOutcome]:
-    """Validate a reviewed file, then retrain from it (the CLI's entry point)."""
-    reviewed = read_reviewed(path, encoding, columns)
-    return reviewed, retrain(reviewed, **kwargs)

@@ -188,7 +188,7 @@ def run_evaluation(cases: pd.DataFrame, targets: list[str], repeats: int, folds:
     from pipeline import tracking
 
     mlflow = tracking.setup()
-    with mlflow.start_run(run_name="evaluate"):
+    with mlflow.start_run(run_name="evaluate", tags={"kind": "evaluate"}):
         log_common(mlflow, cases, repeats, folds, seed, targets)
         results = evaluate(cases, targets, repeats, folds, seed)
         log_evaluation(mlflow, results, cases)
@@ -208,10 +208,14 @@ def _narrative_weights(mlflow, cases: pd.DataFrame, targets: list[str], seed: in
     return weights, result["targets"]
 
 
+def narrative_metric_key(label: str) -> str:
+    """"sub_type_top1 (option 1)" -> "sub_type_top1_option_1": an MLflow metric name part."""
+    return label.replace(" ", "_").replace("(", "").replace(")", "")
+
+
 def _log_narrative_metrics(mlflow, result: dict) -> None:
     for label, v in result["targets"].items():
-        key = label.replace(" ", "_").replace("(", "").replace(")", "")
-        mlflow.log_metric(f"narratives.{key}.accuracy", v["accuracy"])
+        mlflow.log_metric(f"narratives.{narrative_metric_key(label)}.accuracy", v["accuracy"])
     mlflow.log_dict(result, "evaluation/narratives.json")
 
 
@@ -222,7 +226,7 @@ def run_narrative_evaluation(seed: int = config.SEED) -> dict:
     from pipeline.narratives import evaluate_narratives
 
     mlflow = tracking.setup()
-    with mlflow.start_run(run_name="evaluate-narratives"):
+    with mlflow.start_run(run_name="evaluate-narratives", tags={"kind": "evaluate-narratives"}):
         mlflow.log_params({"seed": seed, "n_case_studies": 23})
         result = evaluate_narratives(load_cases(), load_case_studies(), load_sub_types(), seed)
         _log_narrative_metrics(mlflow, result)
@@ -272,7 +276,7 @@ def train(
     from pipeline import tracking
 
     mlflow = tracking.setup()
-    with mlflow.start_run(run_name="train") as run:
+    with mlflow.start_run(run_name="train", tags={"kind": "train"}) as run:
         log_common(mlflow, cases, repeats, folds, seed, targets)
         results = {}
         if repeats > 0:

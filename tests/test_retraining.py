@@ -146,3 +146,17 @@ def test_the_rule_refuses_a_challenger_that_reads_narratives_worse():
     two_cases_worse = {k: {"accuracy": v["accuracy"] - 2 / 23, "n": 23} for k, v in NARRATIVES.items()}
     decision = decide(same, NARRATIVES, two_cases_worse)
     assert decision.status == labelled.REFUSED and "narrative accuracy fell" in decision.reason
+
+
+def test_a_retraining_that_fails_marks_its_version_failed(trained, split, tmp_path, monkeypatch):
+    models, data = fresh_copy(trained, tmp_path)
+    path = tmp_path / "reviewed.csv"
+    write_table(reviewed_frame(split[1].head(5), load_bundle(models)[0]), path)
+    # A store that cannot be created: the run fails after the version was written.
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'reviewed.csv' / 'mlflow.db'}")
+    with pytest.raises(OSError):
+        retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=3)
+    [entry] = labelled.read_index(data)
+    assert entry["status"] == labelled.FAILED and "retraining failed" in entry["decision"]
+    assert labelled.training_versions(data) == []
+    assert read_manifest(models) == read_manifest(trained[0] / "models")
