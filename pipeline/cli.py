@@ -52,7 +52,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     import json
 
     from pipeline.dataset import load_cases
-    from pipeline.training import format_table, run_evaluation, summary_json
+    from pipeline.training import format_calibration, format_table, run_evaluation, summary_json
 
     if args.narratives:
         from pipeline.training import run_narrative_evaluation
@@ -77,6 +77,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     else:
         print(f"{args.repeats} x {args.folds}-fold cross-validation grouped by title_group; macro-F1 mean ± sd")
         print(format_table(results))
+        print("\ncalibration of the out-of-fold probabilities (multi-class Brier, expected calibration error; 0 is best)")
+        print(format_calibration(results))
     return 0
 
 

@@ -17,6 +17,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GridSearchCV, StratifiedGroupKFold
 
 from pipeline import config
+from pipeline.calibration import brier, expected_calibration_error, reliability_table
 from pipeline.models import MODEL_BUILDERS, target_labels
 
 
@@ -41,6 +42,7 @@ class TargetResult:
     oof: dict[str, np.ndarray] = field(default_factory=dict)
     # Their class probabilities (columns in `labels` order), for estimators that have them.
     oof_proba: dict[str, np.ndarray] = field(default_factory=dict)
+    truth: np.ndarray | None = None  # the labels `oof` is scored against, one per case
     best_params: list[dict] = field(default_factory=list)
 
     def summary(self) -> dict[str, dict[str, float]]:
@@ -55,7 +57,20 @@ class TargetResult:
             }
             for key in folds[0].keys() - {"macro_f1", "accuracy"}:  # scores on a subset of cases
                 out[name][f"{key}_mean"] = float(np.mean([f[key] for f in folds]))
+            if name in self.oof_proba and self.truth is not None:
+                out[name].update(self.calibration(name))
         return out
+
+    def reliability(self, name: str):
+        """The top-label reliability table of one estimator's out-of-fold probabilities."""
+        return reliability_table(self.truth, self.oof_proba[name], self.labels)
+
+    def calibration(self, name: str) -> dict[str, float]:
+        """Brier score and expected calibration error of one estimator's out-of-fold probabilities."""
+        return {
+            "brier": brier(self.truth, self.oof_proba[name], self.labels),
+            "ece": expected_calibration_error(self.reliability(name)),
+        }
 
 
 def make_folds(
@@ -143,7 +158,7 @@ def evaluate_targets(
     for target in targets:
         y = target_labels(cases, target).reset_index(drop=True)
         labels = sorted(y.unique())
-        results[target] = TargetResult(target, labels)
+        results[target] = TargetResult(target, labels, truth=y.to_numpy())
         for name in builders:
             results[target].scores[name] = []
             results[target].oof[name] = np.empty(len(y), dtype=object)

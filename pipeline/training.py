@@ -53,6 +53,16 @@ def summary_json(results: dict[str, TargetResult]) -> dict:
     return {"targets": {t: r.summary() for t, r in results.items()}}
 
 
+def format_calibration(results: dict[str, TargetResult]) -> str:
+    """Brier score and ECE of each estimator's out-of-fold probabilities (first repeat)."""
+    names = [n for n in ("model", "char_ngram_lr", "majority") if all(n in r.oof_proba for r in results.values())]
+    lines = [f"{'target':<16}" + "".join(f"{n + ' Brier':>20}{'ECE':>7}" for n in names)]
+    for target, result in results.items():
+        s = result.summary()
+        lines.append(f"{target:<16}" + "".join(f"{s[n]['brier']:>20.3f}{s[n]['ece']:>7.3f}" for n in names))
+    return "\n".join(lines)
+
+
 def format_table(results: dict[str, TargetResult]) -> str:
     """A plain-text table: macro-F1 (mean ± sd) and accuracy per target and estimator."""
     names = ["model", "char_ngram_lr", "majority"]
@@ -96,7 +106,6 @@ def log_evaluation(mlflow, results: dict[str, TargetResult], cases: pd.DataFrame
     evaluation (in a child run per target)."""
     import matplotlib.pyplot as plt
 
-    from pipeline.calibration import brier, expected_calibration_error, reliability_table
     from pipeline.plots import confusion_figure, reliability_figure
 
     for target, result in results.items():
@@ -121,14 +130,8 @@ def log_evaluation(mlflow, results: dict[str, TargetResult], cases: pd.DataFrame
             mlflow.log_figure(fig, f"evaluation/{target}/{name}_confusion.png")
             plt.close(fig)
         tables = {}
-        for name, proba in result.oof_proba.items():
-            table = reliability_table(y, proba, result.labels)
-            mlflow.log_metrics(
-                {
-                    f"{target}.{name}.brier": brier(y, proba, result.labels),
-                    f"{target}.{name}.ece": expected_calibration_error(table),
-                }
-            )
+        for name in result.oof_proba:  # Brier and ECE are logged with the summary above
+            table = result.reliability(name)
             mlflow.log_dict(table.to_dict(orient="list"), f"evaluation/{target}/{name}_reliability.json")
             if name != "majority":  # one point at the base rate: says nothing on a diagram
                 tables[name] = table

@@ -59,3 +59,30 @@ def test_majority_baseline_scores_what_majority_scores(dataset):
     share_x = (dataset.cases["tech_applied"] == "X").mean()
     assert abs(s["accuracy_mean"] - share_x) < 0.02
     assert abs(s["macro_f1_mean"] - share_x / (1 + share_x)) < 0.02  # F1 of X; 0 for O
+
+
+def test_a_train_mask_limits_what_one_estimator_learns_and_subsets_are_scored(dataset):
+    SEEN.clear()
+    cases = dataset.cases
+    old = (np.arange(len(cases)) % 4 != 0)  # as if every fourth case were newly added
+    builders = {"model": lambda: _Recorder("all"), "champion": lambda: _Recorder("part")}
+    result = evaluate_target(
+        cases, "tech_applied", repeats=1, folds=3, builders=builders, n_jobs=1,
+        train_masks={"champion": old}, subsets={"trusted": old},
+    )
+    allowed = frozenset(cases["id"][old])
+    for everything, part in zip(SEEN["all"], SEEN["part"]):
+        assert part == everything & allowed and part < everything
+    assert all("macro_f1_trusted" in fold for fold in result.scores["champion"])
+    assert "macro_f1_trusted_mean" in result.summary()["model"]
+
+
+def test_the_majority_baselines_brier_score_is_its_error_rate_twice(dataset):
+    from pipeline.models import make_majority
+
+    result = evaluate_target(dataset.cases, "tech_applied", repeats=1, folds=3, builders={"majority": make_majority}, n_jobs=1)
+    s = result.summary()["majority"]
+    share_o = (dataset.cases["tech_applied"] == "O").mean()
+    # One-hot on X: each O case misses by 1 on both classes, each X case is exact.
+    assert abs(s["brier"] - 2 * share_o) < 1e-9
+    assert abs(s["ece"] - share_o) < 1e-9

@@ -46,8 +46,15 @@ def test_registered_model_loads_by_alias_and_predicts(trained):
     assert "actor_type.model.macro_f1_mean" in run.data.metrics
     assert "actor_type.char_ngram_lr.macro_f1_mean" in run.data.metrics
     assert "narratives.model_type.accuracy" in run.data.metrics
+    assert 0.0 < run.data.metrics["actor_type.model.brier"] < 2.0
+    assert 0.0 <= run.data.metrics["actor_type.model.ece"] <= 1.0
     artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id, "evaluation/actor_type")}
-    assert "evaluation/actor_type/model_confusion.png" in artifacts
+    for name in ("model_confusion.png", "model_confusion.json", "reliability.png", "model_reliability.json", "oof_predictions.csv"):
+        assert f"evaluation/actor_type/{name}" in artifacts
+    # MLflow's own classifier evaluation, macro-averaged, in one child run per target.
+    children = mlflow.search_runs(filter_string=f"tags.mlflow.parentRunId = '{run.info.run_id}'")
+    assert sorted(children["tags.target"]) == sorted(config.TARGETS)
+    assert children["metrics.f1_score"].between(0, 1).all()
 
 
 def test_a_tampered_bundle_is_refused(trained, tmp_path):
