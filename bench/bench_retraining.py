@@ -36,18 +36,13 @@ def main() -> None:
     from pipeline.artifacts import load_bundle
     from pipeline.dataset import load_cases
     from pipeline.entries import write_table
+    from pipeline.evaluation import hold_out_title_groups
     from pipeline.retraining import retrain
     from pipeline.reviewed import read_reviewed
     from pipeline.scoring import score_frame
     from pipeline.training import train
 
-    cases = load_cases()
-    studied = set(cases.loc[cases["case_study"] != "", "title_group"])
-    groups = sorted(set(cases["title_group"]) - studied)
-    rng = np.random.default_rng(config.SEED)
-    held_groups = set(rng.choice(groups, int(args.share * len(groups)), replace=False))
-    held_mask = cases["title_group"].isin(held_groups)
-    base, held = cases[~held_mask].reset_index(drop=True), cases[held_mask].reset_index(drop=True)
+    base, held = hold_out_title_groups(load_cases(), args.share)
     print(f"champion trained on {len(base)} cases; reviewed file: {len(held)} held-out cases")
 
     started = time.perf_counter()

@@ -85,6 +85,19 @@ def make_folds(
     return out
 
 
+def hold_out_title_groups(
+    cases: pd.DataFrame, share: float, seed: int = config.SEED
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(kept, held_out): a random `share` of title groups held out whole; case-study groups are
+    always kept. Stands in for "next year's entries" where no such labelled data exists yet."""
+    studied = set(cases.loc[cases["case_study"] != "", "title_group"])
+    groups = sorted(set(cases["title_group"]) - studied)
+    rng = np.random.default_rng(seed)
+    held = set(rng.choice(groups, int(share * len(groups)), replace=False))
+    mask = cases["title_group"].isin(held)
+    return cases[~mask].reset_index(drop=True), cases[mask].reset_index(drop=True)
+
+
 def _aligned_proba(estimator, X: pd.DataFrame, labels: list[str]) -> np.ndarray:
     """predict_proba with one column per label (a class the estimator never saw gets 0)."""
     proba = estimator.predict_proba(X)

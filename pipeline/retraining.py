@@ -31,7 +31,7 @@ import pandas as pd
 from pipeline import config, labelled
 from pipeline.artifacts import BUNDLE_NAME, read_manifest
 from pipeline.evaluation import TargetResult, evaluate_targets
-from pipeline.models import make_char_baseline, make_classifier, make_majority, target_labels
+from pipeline.models import make_char_baseline, make_classifier, make_majority
 from pipeline.narratives import COMBINED_LABELS
 from pipeline.reviewed import Reviewed
 
@@ -79,9 +79,7 @@ def paired_differences(results: dict[str, TargetResult]) -> np.ndarray:
     return np.mean(np.array(per_target), axis=0)
 
 
-def label_signal(
-    results: dict[str, TargetResult], cases: pd.DataFrame, new_rows: np.ndarray, seed: int = config.SEED
-) -> dict:
+def label_signal(results: dict[str, TargetResult], new_rows: np.ndarray, seed: int = config.SEED) -> dict:
     """Permutation test: do the reviewed labels agree with the champion better than shuffled ones?
 
     The statistic is the mean probability the champion's recipe (trained without the new rows,
@@ -92,9 +90,9 @@ def label_signal(
     rows = np.flatnonzero(new_rows)
     n, permutations = len(rows), config.LABEL_SIGNAL_PERMUTATIONS
     observed, null = 0.0, np.zeros(permutations)
-    for target, result in results.items():
+    for result in results.values():
         proba = result.oof_proba["champion"][rows]
-        codes = np.array([result.labels.index(v) for v in target_labels(cases, target).to_numpy()[rows]])
+        codes = np.array([result.labels.index(v) for v in result.truth[rows]])
         observed += proba[np.arange(n), codes].mean() / len(results)
         shuffled = codes[np.argsort(rng.random((permutations, n)), axis=1)]
         null += proba[np.arange(n), shuffled].mean(axis=1) / len(results)
@@ -331,7 +329,7 @@ def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info
             results,
             champion_manifest.get("narrative_metrics", {}),
             challenger.get("narrative_metrics", {}),
-            label_signal(results, cases, ~champion_rows, seed),
+            label_signal(results, ~champion_rows, seed),
             force,
         )
         # The challenger's narrative figures are logged by fit_and_log as narratives.*.

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import config
-from pipeline.entries import InputError, read_table, resolve_columns
+from pipeline.entries import InputError, parse_column_overrides, read_table, resolve_columns
 from pipeline.scoring import canonical_inputs, row_error
 from pipeline.text import normalise_title
 
@@ -32,7 +32,6 @@ ALLOWED_LABELS: dict[str, tuple[str, ...]] = {
     "resource_sharing": config.MARKS,
 }
 REQUIRED_LABELS: tuple[str, ...] = tuple(config.TARGETS)
-OPTIONAL_LABELS: tuple[str, ...] = tuple(c for c in ALLOWED_LABELS if c not in REQUIRED_LABELS)
 BATCH_COLUMNS: tuple[str, ...] = ("id", "region", "title", "description", *ALLOWED_LABELS, "source_line")
 
 
@@ -94,8 +93,6 @@ def _check_row(values: dict[str, str], inputs: pd.Series) -> str:
 def read_reviewed(path: Path, encoding: str | None = None, columns: str | None = None) -> Reviewed:
     """Validate a reviewed file. Raises InputError if the file as a whole is unusable (unreadable,
     no title column, a label column missing); otherwise every row is accepted or rejected."""
-    from pipeline.entries import parse_column_overrides
-
     path = Path(path)
     frame, used = read_table(path, encoding)
     frame.columns = [str(c) for c in frame.columns]
@@ -108,8 +105,9 @@ def read_reviewed(path: Path, encoding: str | None = None, columns: str | None =
         )
     unit, lines = "row", [i + 2 for i in range(len(frame))]  # spreadsheet rows: header is row 1
     suffix = path.suffix.lower()
+    data = path.read_bytes()
     if suffix in (".csv", ".jsonl"):
-        text = path.read_bytes().decode(used if suffix == ".csv" else "utf-8")
+        text = data.decode(used if suffix == ".csv" else "utf-8")
         starts = _record_lines(text) if suffix == ".csv" else _jsonl_lines(text)
         if len(starts) == len(frame):
             unit, lines = "line", starts
@@ -138,7 +136,7 @@ def read_reviewed(path: Path, encoding: str | None = None, columns: str | None =
         )
     return Reviewed(
         source=path,
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        sha256=hashlib.sha256(data).hexdigest(),
         unit=unit,
         rows_read=len(frame),
         accepted=pd.DataFrame(accepted, columns=list(BATCH_COLUMNS)),

@@ -39,18 +39,10 @@ HELD_OUT_SHARE = 0.25
 @pytest.fixture(scope="session")
 def split() -> tuple:
     """(base, held_out): the report's cases split by title group, case studies always in base."""
-    import numpy as np
-
-    from pipeline import config
     from pipeline.dataset import load_cases
+    from pipeline.evaluation import hold_out_title_groups
 
-    cases = load_cases()
-    studied = set(cases.loc[cases["case_study"] != "", "title_group"])
-    groups = sorted(set(cases["title_group"]) - studied)
-    rng = np.random.default_rng(config.SEED)
-    held = set(rng.choice(groups, int(HELD_OUT_SHARE * len(groups)), replace=False))
-    mask = cases["title_group"].isin(held)
-    return cases[~mask].reset_index(drop=True), cases[mask].reset_index(drop=True)
+    return hold_out_title_groups(load_cases(), HELD_OUT_SHARE)
 
 
 @pytest.fixture(scope="session")

@@ -86,3 +86,15 @@ def test_the_majority_baselines_brier_score_is_its_error_rate_twice(dataset):
     # One-hot on X: each O case misses by 1 on both classes, each X case is exact.
     assert abs(s["brier"] - 2 * share_o) < 1e-9
     assert abs(s["ece"] - share_o) < 1e-9
+
+
+def test_held_out_title_groups_are_whole_and_never_case_studies():
+    from pipeline.dataset import load_cases
+    from pipeline.evaluation import hold_out_title_groups
+
+    cases = load_cases()
+    kept, held = hold_out_title_groups(cases, 0.25)
+    assert len(kept) + len(held) == len(cases)
+    assert not set(kept["title_group"]) & set(held["title_group"])
+    assert (held["case_study"] == "").all() and (kept["case_study"] != "").sum() == 23
+    assert 0.2 < held["title_group"].nunique() / cases["title_group"].nunique() < 0.3
