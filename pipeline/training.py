@@ -38,16 +38,6 @@ def data_digest(cases: pd.DataFrame) -> str:
     return hashlib.sha256(cases.to_csv(index=False).encode("utf-8")).hexdigest()
 
 
-def evaluate(
-    cases: pd.DataFrame,
-    targets: list[str],
-    repeats: int = config.CV_REPEATS,
-    folds: int = config.CV_FOLDS,
-    seed: int = config.SEED,
-) -> dict[str, TargetResult]:
-    return evaluate_targets(cases, targets, repeats, folds, seed)
-
-
 def summary_json(results: dict[str, TargetResult]) -> dict:
     """The `collab evaluate --json` document."""
     return {"targets": {t: r.summary() for t, r in results.items()}}
@@ -193,7 +183,7 @@ def run_evaluation(cases: pd.DataFrame, targets: list[str], repeats: int, folds:
     mlflow = tracking.setup()
     with mlflow.start_run(run_name="evaluate", tags={"kind": "evaluate"}):
         log_common(mlflow, cases, repeats, folds, seed, targets)
-        results = evaluate(cases, targets, repeats, folds, seed)
+        results = evaluate_targets(cases, targets, repeats, folds, seed)
         log_evaluation(mlflow, results, cases)
     return results
 
@@ -283,7 +273,7 @@ def train(
         log_common(mlflow, cases, repeats, folds, seed, targets)
         results = {}
         if repeats > 0:
-            results = evaluate(cases, targets, repeats, folds, seed)
+            results = evaluate_targets(cases, targets, repeats, folds, seed)
             log_evaluation(mlflow, results, cases)
         manifest = fit_and_log(mlflow, run, cases, targets, models_dir, seed, results, REPORT_DATA, register)
         if register:
