@@ -14,6 +14,8 @@ from functools import lru_cache
 from pipeline import config
 
 LOCAL, CENTRAL, PUBLIC, PRIVATE = "지자체", "중앙", "기타", "민간"
+# A firm's name ends where a particle (or nothing Korean) follows: "롯데웰푸드와" names 롯데웰푸드.
+_NAME_END = r"(?=(?:와|과|이|가|은|는|을|를|의|에서|에|도|으로|로)?(?:[^가-힣A-Za-z]|$))"
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,13 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
     return [
         (PUBLIC, re.compile(rf"(?:(?:{central}|{local}) )?[가-힣A-Za-z0-9]{{1,15}}(?:{public})(?![가-힣])")),
         (CENTRAL, re.compile(rf"(?:{central})")),
-        (PRIVATE, re.compile(rf"(?:\(주\)\s*[가-힣A-Za-z]+|[가-힣A-Za-z]*(?:{private})(?:\(주\))?)")),
+        (
+            PRIVATE,
+            re.compile(
+                rf"(?:(?:\(주\)|㈜|주식회사)\s*[가-힣A-Za-z]+?{_NAME_END}"
+                rf"|[가-힣A-Za-z]*(?:{private})[가-힣A-Za-z]*?{_NAME_END}(?:\(주\)|㈜)?)"
+            ),
+        ),
         (LOCAL, re.compile(rf"(?<![가-힣])(?:{local})(?=$|[^가-힣]|[은는이가을를의와과에도로])")),
     ]
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import calibration_curve
 from sklearn.metrics import brier_score_loss
 
@@ -58,3 +59,91 @@ def expected_calibration_error(table: pd.DataFrame) -> float:
     """Case-weighted mean gap between confidence and accuracy over the bins."""
     weights = table["count"] / table["count"].sum()
     return float((weights * (table["mean_confidence"] - table["accuracy"]).abs()).sum())
+
+
+class _GivenProbabilities(ClassifierMixin, BaseEstimator):
+    """A "classifier" whose input already is class probabilities: lets sklearn's calibration
+    methods be fitted on out-of-fold probabilities (wrapped in FrozenEstimator)."""
+
+    def __init__(self, classes: Sequence[str] = ()) -> None:
+        self.classes = classes
+
+    def fit(self, X: np.ndarray, y: object = None) -> "_GivenProbabilities":
+        self.classes_ = np.asarray(self.classes)
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(X, dtype=float)
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        p = np.clip(np.asarray(X, dtype=float), 1e-12, 1.0)
+        # Log-odds for two classes (what Platt scaling expects), log-probabilities (logits up to a
+        # constant) for more (what temperature scaling expects).
+        return np.log(p[:, 1]) - np.log(p[:, 0]) if p.shape[1] == 2 else np.log(p)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return self.classes_[np.asarray(X).argmax(axis=1)]
+
+
+class CalibratedDecision(ClassifierMixin, BaseEstimator):
+    """A classifier with probabilities calibrated on its own out-of-fold predictions.
+
+    `fit` gets out-of-fold probabilities of `estimator` from grouped, stratified folds of the
+    training data only (pass `groups=`), fits the calibration on them (Platt scaling for two
+    classes, temperature scaling for more: it keeps the estimator's ranking of classes), and fits
+    `estimator` on all of it. With two classes the decision is not p >= 0.5: the threshold is set
+    so that the share of training cases flagged out of fold equals the share truly `positive`,
+    so a rare label is flagged about as often as it occurs.
+    """
+
+    def __init__(
+        self, estimator: BaseEstimator, folds: int = config.CALIBRATION_FOLDS, seed: int = config.SEED,
+        positive: str = config.MARK_YES,
+    ) -> None:
+        self.estimator = estimator
+        self.folds = folds
+        self.seed = seed
+        self.positive = positive
+
+    def fit(self, X, y, groups=None) -> "CalibratedDecision":
+        from sklearn.base import clone
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.frozen import FrozenEstimator
+        from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
+
+        y = np.asarray(y).astype(str)
+        groups = np.arange(len(y)) if groups is None else np.asarray(groups)
+        self.classes_ = np.unique(y)
+        splits = list(StratifiedGroupKFold(self.folds, shuffle=True, random_state=self.seed).split(np.zeros(len(y)), y, groups))
+        oof = cross_val_predict(clone(self.estimator), X, y, cv=splits, method="predict_proba")
+        self.estimator_ = clone(self.estimator).fit(X, y)
+        method = "sigmoid" if len(self.classes_) == 2 else "temperature"
+        given = FrozenEstimator(_GivenProbabilities(list(self.classes_)).fit(oof))
+        self.calibrator_ = CalibratedClassifierCV(given, method=method).fit(oof, y)
+        self.threshold_ = None
+        if len(self.classes_) == 2 and self.positive in self.classes_:
+            p = self.calibrator_.predict_proba(oof)[:, list(self.classes_).index(self.positive)]
+            self.threshold_ = float(np.quantile(p, 1.0 - float(np.mean(y == self.positive))))
+        return self
+
+    def raw_proba(self, X) -> np.ndarray:
+        """The uncalibrated estimator's probabilities."""
+        return self.estimator_.predict_proba(X)
+
+    def calibrate(self, raw: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities from `raw_proba` output."""
+        return self.calibrator_.predict_proba(raw)
+
+    def predict_proba(self, X) -> np.ndarray:
+        return self.calibrate(self.raw_proba(X))
+
+    def decide(self, proba: np.ndarray) -> np.ndarray:
+        """Labels from calibrated probabilities: the learned threshold for two classes, else argmax."""
+        if self.threshold_ is None:
+            return self.classes_[proba.argmax(axis=1)]
+        positive = list(self.classes_).index(self.positive)
+        negative = self.classes_[1 - positive]
+        return np.where(proba[:, positive] >= self.threshold_, self.positive, negative)
+
+    def predict(self, X) -> np.ndarray:
+        return self.decide(self.predict_proba(X))

@@ -12,8 +12,11 @@ from pipeline import config
 def _build_dataset(args: argparse.Namespace) -> int:
     from pipeline import datacard
     from pipeline.dataset import build_dataset, read_report, write_dataset, write_sample
+    from pipeline.label_noise import narrative_label_issues
+    from pipeline.narrative_corpus import read_raw_narratives, same_project_sets
 
-    dataset = build_dataset(read_report(args.report))
+    dataset = build_dataset(read_report(args.report), read_raw_narratives(args.narratives))
+    dataset.narrative_issues = narrative_label_issues(dataset.narratives)
     for path in write_dataset(dataset, args.out):
         print(f"wrote {path}")
     if args.out == config.PROCESSED_DIR:
@@ -27,6 +30,10 @@ def _build_dataset(args: argparse.Namespace) -> int:
         f"{len(dataset.case_studies)} case studies; "
         f"meeting both criteria: {v['meets_criteria_total']['sustainability_O_or_partial']} "
         f"(report: {v['meets_criteria_total']['report']})"
+    )
+    print(
+        f"{len(dataset.narratives)} narratives; same-project sets {same_project_sets(dataset.narratives)}; "
+        f"{len(dataset.narrative_issues)} suspect labels (cleanlab)"
     )
     for failure in v["failures"]:
         print(f"validation failed: {failure}", file=sys.stderr)
@@ -55,20 +62,18 @@ def _evaluate(args: argparse.Namespace) -> int:
     from pipeline.training import format_calibration, format_table, run_evaluation, summary_json
 
     if args.narratives:
+        from pipeline.narrative_evaluation import format_table as format_narratives
         from pipeline.training import run_narrative_evaluation
 
-        result = run_narrative_evaluation(args.seed)
+        result = run_narrative_evaluation(args.repeats, args.folds, args.seed)
         if args.json:
-            print(json.dumps({"targets": result["targets"]}, ensure_ascii=False, indent=2))
+            print(json.dumps(result, ensure_ascii=False, indent=2))
         else:
-            print("23 case-study narratives against their own tables (title models trained without them;")
-            print("combination weights and sub-type prototypes chosen leaving the scored case out)")
-            print(f"{'label':<44}{'accuracy':>9}{'n':>5}")
-            for label, v in result["targets"].items():
-                print(f"{label:<44}{v['accuracy']:>9.3f}{v['n']:>5}")
-            print("\nwithout combining (accuracy):")
-            for label, d in result["diagnostics"].items():
-                print(f"  {label:<18} title only {d['title_only']:.3f}   narrative only {d['narrative_only']:.3f}   weight on narrative {d['weight_all_cases']}")
+            print(format_narratives(result))
+            print("\nsub-types on the 23 case studies (prototypes built without the scored case):")
+            for label, v in result["case_studies"].items():
+                if label.startswith(("model_type", "sub_type")):
+                    print(f"  {label:<28} accuracy {v['accuracy']:.3f}  n={v['n']}")
         return 0
 
     results = run_evaluation(load_cases(), args.targets, args.repeats, args.folds, args.seed)
@@ -84,9 +89,14 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _train(args: argparse.Namespace) -> int:
     from pipeline.dataset import load_cases
+    from pipeline.narrative_corpus import read_ids
     from pipeline.training import train
 
-    manifest = train(load_cases(), args.targets, args.models_dir, args.repeats, args.folds, args.seed)
+    exclude = read_ids(args.exclude) if args.exclude else None
+    manifest = train(load_cases(), args.targets, args.models_dir, args.repeats, args.folds, args.seed, exclude_ids=exclude)
+    if exclude:
+        excluded = manifest["excluded"]
+        print(f"excluded {excluded['ids']} ids ({len(excluded['title_groups'])} title groups; ids sha256 {excluded['ids_sha256'][:12]}…)")
     print(f"saved {args.models_dir} (bundle sha256 {next(iter(manifest['artifacts'].values()))['sha256'][:12]}…)")
     if "registered_version" in manifest:
         print(f"registered {config.MODEL_NAME} version {manifest['registered_version']} as @{config.MODEL_ALIAS}")
@@ -210,17 +220,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build-dataset", help="parse the KRILA report into data/processed/")
     p.add_argument("--report", type=config.Path, default=config.RAW_REPORT)
+    p.add_argument("--narratives", type=config.Path, default=config.RAW_NARRATIVES)
     p.add_argument("--out", type=config.Path, default=config.PROCESSED_DIR)
     p.set_defaults(func=_build_dataset)
 
     p = sub.add_parser("evaluate", help="grouped cross-validation of model and baselines, logged to MLflow")
     _add_cv_options(p)
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p.add_argument("--narratives", action="store_true", help="evaluate on the 23 case-study narratives")
+    p.add_argument(
+        "--narratives", action="store_true",
+        help="grouped cross-validation of the narrative models on the 263 + 23 labelled narratives",
+    )
     p.set_defaults(func=_evaluate)
 
     p = sub.add_parser("train", help="evaluate, fit on all cases, save to models/, register in MLflow")
     _add_cv_options(p)
+    p.add_argument(
+        "--exclude", type=config.Path, metavar="IDS",
+        help="a file of appendix ids, one per line: train every part without them and their title groups",
+    )
     p.add_argument("--models-dir", type=config.Path, default=config.MODELS_DIR)
     p.set_defaults(func=_train)
 

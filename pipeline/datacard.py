@@ -117,9 +117,70 @@ def render(dataset: Dataset) -> str:
             ],
         ),
         "",
+        *narrative_section(dataset),
         END,
     ]
     return "\n".join(parts)
+
+
+# Suspect labels shown per label in the card; the full list is narrative_label_issues.csv.
+ISSUES_SHOWN = 5
+
+
+def narrative_section(dataset: Dataset) -> list[str]:
+    """The narratives' figures: label distributions beside the appendix's, same-project sets, and
+    the suspect labels cleanlab finds (data/processed/narrative_label_issues.csv)."""
+    narratives, issues, cases = dataset.narratives, dataset.narrative_issues, dataset.cases
+    if narratives is None:
+        return []
+    match = Counter(narratives["match"])
+    lines = [
+        "### Narratives (narratives.csv)",
+        "",
+        f"{len(narratives)} narratives of appendix cases ({match['high']} `high` matches, {match['medium']} `medium`), "
+        f"in {narratives['title_group'].nunique()} title groups and {narratives['split_group'].nunique()} split groups.",
+        "",
+        "Label shares in the narratives beside the whole appendix:",
+        "",
+    ]
+    rows = []
+    for label, order in (
+        ("actor_type", config.ACTOR_TYPES), ("service_field", config.SERVICE_FIELDS),
+        ("tech_applied", config.MARKS), ("tech_applicable", config.MARKS),
+        ("sustainability", config.MARKS), ("meets_criteria", config.MARKS),
+    ):
+        ours, theirs = Counter(narratives[label]), Counter(cases[label])
+        for value in (v for v in order if theirs[v] or ours[v]):
+            rows.append([label, value, ours[value], f"{ours[value] / len(narratives):.3f}", f"{theirs[value] / len(cases):.3f}"])
+    lines += [_table(["label", "value", "narratives", "share", "appendix share"], rows), ""]
+    sets = [
+        ", ".join(str(i) for i in sorted(g["id"]))
+        for _, g in narratives.groupby("split_group") if g["title_group"].nunique() > 1
+    ]
+    lines += [f"Narratives retelling one project (one split group each): {'; '.join(sets) or 'none'}.", ""]
+    if issues is None:
+        return lines
+    lines += [
+        f"Suspect labels (cleanlab `find_label_issues` on out-of-fold probabilities of character n-gram "
+        f"logistic regression, grouped folds): {len(issues)} of {len(narratives) * issues['label'].nunique()} labels.",
+        "",
+    ]
+    counts = []
+    for label, group in issues.groupby("label", sort=False):
+        share = {m: (group["match"] == m).sum() / max(match[m], 1) for m in ("high", "medium")}
+        turns = Counter(group["given"] + " → " + group["suggested"]).most_common(3)
+        counts.append([label, len(group), f"{share['high']:.2f}", f"{share['medium']:.2f}", "; ".join(f"{t} {n}" for t, n in turns)])
+    lines += [_table(["label", "suspect", "share of high matches", "share of medium", "most common (report → suggested)"], counts), ""]
+    lines += [f"The {ISSUES_SHOWN} most suspect per label:", ""]
+    shown = issues.groupby("label", sort=False).head(ISSUES_SHOWN)
+    lines += [
+        _table(
+            ["id", "label", "report", "suggested", "p(report)", "match", "title", "narrative begins"],
+            [[r.id, r.label, r.given, r.suggested, r.p_given, r.match, r.title, r.excerpt.replace("|", "/")[:80] + "…"] for r in shown.itertuples()],
+        ),
+        "",
+    ]
+    return lines
 
 
 def update(dataset: Dataset, path: Path = config.DATA_CARD) -> bool:

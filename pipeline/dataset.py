@@ -17,6 +17,7 @@ from pipeline import config
 from pipeline.appendix import parse_appendix, to_record
 from pipeline.case_studies import parse_case_studies, parse_sub_type_texts
 from pipeline.io import CSV_ENCODING, atomic_write, atomic_write_text
+from pipeline.narrative_corpus import build_narratives, write_narratives
 from pipeline.text import normalise_title, ratio
 from pipeline.title_groups import assign_title_groups
 from pipeline.validation import case_study_disagreements, validate
@@ -30,6 +31,10 @@ class Dataset:
     case_studies: list[dict]
     sub_types: list[dict]
     validation: dict
+    # The appendix narratives with their labels (narrative_corpus), and their suspect labels
+    # (label_noise), when the build was given the raw narratives.
+    narratives: pd.DataFrame | None = None
+    narrative_issues: pd.DataFrame | None = None
 
 
 def read_report(path: Path = config.RAW_REPORT) -> str:
@@ -67,8 +72,9 @@ def _match_case_studies(cases: pd.DataFrame, case_studies: list[dict]) -> None:
         cs["appendix_id"] = int(pool["id"].iloc[best]) if scores[best] >= 0.5 else None
 
 
-def build_dataset(report_text: str) -> Dataset:
-    """Parse the report into the appendix cases and the 23 case studies, and validate both."""
+def build_dataset(report_text: str, narrative_records: list[dict] | None = None) -> Dataset:
+    """Parse the report into the appendix cases and the 23 case studies, and validate both; with
+    `narrative_records` (narrative_corpus.read_raw_narratives), join the narratives to their labels."""
     records = [to_record(case, i + 1) for i, case in enumerate(parse_appendix(report_text))]
     cases = pd.DataFrame.from_records(records)
     cases["meets_criteria"] = [
@@ -88,7 +94,8 @@ def build_dataset(report_text: str) -> Dataset:
     sub_types = [s.to_json() for s in parse_sub_type_texts(report_text)]
     report = validate(cases, case_studies, report_text)
     report["case_study_disagreements"] = case_study_disagreements(cases, case_studies)
-    return Dataset(cases, case_studies, sub_types, report)
+    narratives = build_narratives(narrative_records, cases) if narrative_records is not None else None
+    return Dataset(cases, case_studies, sub_types, report, narratives)
 
 
 def write_dataset(dataset: Dataset, out_dir: Path = config.PROCESSED_DIR) -> list[Path]:
@@ -108,6 +115,13 @@ def write_dataset(dataset: Dataset, out_dir: Path = config.PROCESSED_DIR) -> lis
     )
     atomic_write_text(paths[2], json.dumps(dataset.validation, ensure_ascii=False, indent=2) + "\n")
     atomic_write_text(paths[3], json.dumps(dataset.sub_types, ensure_ascii=False, indent=2) + "\n")
+    if dataset.narratives is not None:
+        paths.append(write_narratives(dataset.narratives, out_dir / config.NARRATIVES_CSV.name))
+    if dataset.narrative_issues is not None:
+        path = out_dir / config.NARRATIVE_LABEL_ISSUES_CSV.name
+        issues = dataset.narrative_issues
+        atomic_write(path, lambda tmp: issues.to_csv(tmp, index=False, encoding=CSV_ENCODING, lineterminator="\n"))
+        paths.append(path)
     return paths
 
 

@@ -44,7 +44,7 @@ def text_input() -> FunctionTransformer:
 
 
 @lru_cache(maxsize=1)
-def _government_names() -> tuple[str, ...]:
+def government_names() -> tuple[str, ...]:
     from pipeline.regions import name_forms
 
     return tuple(sorted(name_forms(short_province=True), key=len, reverse=True))
@@ -69,7 +69,7 @@ class DomainCues(BaseEstimator, TransformerMixin):
         # counts say more about its length than about its partners.
         for text in (str(x).split("\n", 1)[0] for x in X):
             found, rest = set(), text
-            for name in _government_names():  # longest first, so 서울특별시 hides 서울
+            for name in government_names():  # longest first, so 서울특별시 hides 서울
                 if name in rest:
                     found.add(name)
                     rest = rest.replace(name, " ")
@@ -83,9 +83,9 @@ class DomainCues(BaseEstimator, TransformerMixin):
         return np.log1p(np.minimum(counts, config.CUE_COUNT_CAP))
 
 
-def char_ngrams(ngram_range: tuple[int, int] = (1, 3)) -> TfidfVectorizer:
+def char_ngrams(ngram_range: tuple[int, int] = (1, 3), min_df: int = 1) -> TfidfVectorizer:
     """TF-IDF over character n-grams inside word boundaries: robust to OCR typos and spacing."""
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range, sublinear_tf=True, min_df=1)
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range, sublinear_tf=True, min_df=min_df)
 
 
 def morpheme_features(user_dictionary: bool = False, with_tags: bool = False) -> Pipeline:

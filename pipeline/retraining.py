@@ -6,16 +6,18 @@
    in each fold the challenger's recipe learns from the whole training part, the champion's from
    the part it had (the report and the versions it was trained on). Both are tested on the same
    held-out part, beside the two baselines.
-3. The challenger is fitted on all the combined data, evaluated on the 23 case-study narratives,
-   logged and registered (alias `challenger`).
+3. The challenger is fitted on all the combined data (its narrative models on the same narratives
+   as the champion's: reviewed narratives do not train them yet), logged and registered (alias
+   `challenger`).
 4. The rule (`decide`): the primary metric is the mean over the title targets of macro-F1 on the
    trusted cases of each held-out fold. The challenger is promoted (alias `champion`, and its
    bundle replaces `models/`) unless
    - its mean paired fold difference to the champion is below -PROMOTION_Z standard errors, or
    - the reviewed labels agree with the champion's out-of-fold probabilities no better than
      shuffled labels do (permutation test, p > LABEL_SIGNAL_ALPHA), or
-   - its narrative accuracy (mean over the labels) falls by more than PROMOTION_NARRATIVE_SLACK
-     narratives in 23.
+   - its narrative accuracy on the 23 case studies (mean over the labels) falls by more than
+     PROMOTION_NARRATIVE_SLACK narratives in 23, when both models were measured there (a
+     retraining does not re-measure narrative models it fits on unchanged narratives).
    `--force` promotes regardless and says so in the run, the registry and the data index.
 """
 
@@ -32,7 +34,7 @@ from pipeline import config, labelled
 from pipeline.artifacts import BUNDLE_NAME, read_manifest
 from pipeline.evaluation import TargetResult, evaluate_targets
 from pipeline.models import make_char_baseline, make_classifier, make_majority
-from pipeline.narratives import COMBINED_LABELS
+from pipeline.narrative_models import NARRATIVE_LABELS as COMBINED_LABELS
 from pipeline.reviewed import Reviewed
 
 CHALLENGER_DIR_NAME = "challenger"
@@ -104,6 +106,20 @@ def label_signal(results: dict[str, TargetResult], new_rows: np.ndarray, seed: i
         "p_value": round(p_value, 4),
         "rows": n,
         "passes": p_value <= config.LABEL_SIGNAL_ALPHA,
+    }
+
+
+def case_study_accuracy(narrative_metrics: dict) -> dict[str, dict]:
+    """label -> {"accuracy", "n"} of the narrative model on the 23 case studies, from a manifest's
+    `narrative_metrics` (empty when the narratives were not cross-validated: a retraining fits
+    the narrative models on the same narratives as the champion's, so they are not re-measured)."""
+    if not narrative_metrics:
+        return {}
+    n = narrative_metrics["n"]["case_studies"]
+    return {
+        label: {"accuracy": narrative_metrics["case_studies"][label]["model"]["accuracy"], "n": n}
+        for label in COMBINED_LABELS
+        if label in narrative_metrics["case_studies"]
     }
 
 
@@ -230,8 +246,8 @@ class RetrainOutcome:
             f"reviewed labels vs champion: mean probability {q['observed']:.3f}, shuffled {q['shuffled_mean']:.3f}, "
             f"permutation p {q['p_value']:.4f} over {q['rows']} rows"
         )
-        champion_n = self.champion_manifest.get("narrative_metrics", {})
-        challenger_n = self.challenger_manifest.get("narrative_metrics", {})
+        champion_n = case_study_accuracy(self.champion_manifest.get("narrative_metrics", {}))
+        challenger_n = case_study_accuracy(self.challenger_manifest.get("narrative_metrics", {}))
         for label in COMBINED_LABELS:
             if label in champion_n and label in challenger_n:
                 lines.append(
@@ -327,13 +343,13 @@ def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info
 
         decision = decide(
             results,
-            champion_manifest.get("narrative_metrics", {}),
-            challenger.get("narrative_metrics", {}),
+            case_study_accuracy(champion_manifest.get("narrative_metrics", {})),
+            case_study_accuracy(challenger.get("narrative_metrics", {})),
             label_signal(results, ~champion_rows, seed),
             force,
         )
         # The challenger's narrative figures are logged by fit_and_log as narratives.*.
-        for key, value in champion_manifest.get("narrative_metrics", {}).items():
+        for key, value in case_study_accuracy(champion_manifest.get("narrative_metrics", {})).items():
             mlflow.log_metric(f"champion_narratives.{narrative_metric_key(key)}.accuracy", value["accuracy"])
         mlflow.log_metrics(
             {

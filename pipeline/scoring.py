@@ -18,7 +18,8 @@ from pipeline import config
 from pipeline.dataset import meets_criteria
 from pipeline.detectors import DONE
 from pipeline.features import compose_text
-from pipeline.narratives import combine, read_narratives, views
+from pipeline.narrative_models import EVIDENCE_LABELS, NARRATIVE_LABELS, sentence_pushes
+from pipeline.narratives import read_narratives
 from pipeline.text import has_hangul
 
 LABELS: tuple[str, ...] = (
@@ -83,11 +84,12 @@ def normalised_entropy(proba: np.ndarray) -> np.ndarray:
 
 
 def rank_for_review(scored: pd.DataFrame) -> pd.DataFrame:
-    """The scored rows, most useful to review first: uncertainty sampling on the title models.
+    """The scored rows, most useful to review first: uncertainty sampling.
 
-    `review_priority` is the mean normalised entropy of the title models' probabilities over the
-    targets retraining learns, so a reviewer's label on the top rows tells the models most. Rows
-    that could not be scored come last (a label cannot train on them). `review_rank` (1 = first)
+    `review_priority` is the mean normalised entropy, over the five learned labels, of the
+    probabilities each row was decided with (the calibrated narrative models' when it has a
+    narrative, the title models' otherwise), so a reviewer's label on the top rows tells the
+    models most. Rows that could not be scored come last (a label cannot train on them). `review_rank` (1 = first)
     and `input_row` (position in the input, 1 = first data row) are added in front; no row is lost.
     """
     ranked = scored.assign(input_row=np.arange(1, len(scored) + 1))
@@ -97,43 +99,88 @@ def rank_for_review(scored: pd.DataFrame) -> pd.DataFrame:
     return ranked
 
 
-def _evidence_text(finding) -> str:
-    done = [e.text for e in finding.evidence if e.status == DONE][:MAX_EVIDENCE]
-    return " | ".join(done)
+def _evidence(finding, pushes: dict[int, float] | None, sentence_index: dict[int, int]) -> list[tuple[object, float | None]]:
+    """A criterion's evidence sentences with their push, most pushing first (detector order when the
+    criterion has no learned model)."""
+    if pushes is None:
+        return [(e, None) for e in finding.evidence]
+    scored = [(e, pushes.get(sentence_index.get(e.start, -1))) for e in finding.evidence]
+    return sorted(scored, key=lambda pair: -(pair[1] or 0.0))
+
+
+def _evidence_text(evidence: list[tuple[object, float | None]]) -> str:
+    """The sentences a reviewer reads first: those that pushed the learned decision towards O (for
+    resource sharing, which has no learned model, the sentences saying it is done)."""
+    if evidence and evidence[0][1] is None:
+        chosen = [e.text for e, _ in evidence if e.status == DONE]
+    else:
+        chosen = [e.text for e, push in evidence if push is not None and push > 0]
+    return " | ".join(chosen[:MAX_EVIDENCE])
+
+
+def _narrative_view(bundle: dict, readings: list) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
+    """label -> (classes, calibrated probabilities, decided labels) of the narrative models."""
+    X = pd.Series(readings, dtype=object)
+    out = {}
+    for label in NARRATIVE_LABELS:
+        model = bundle["narrative"]["models"][label]
+        proba = model.predict_proba(X)
+        out[label] = ([str(c) for c in model.classes_], proba, model.decide(proba))
+    return out
 
 
 def _score_batch(batch: pd.DataFrame, bundle: dict) -> list[dict]:
-    models, weights, ranker = bundle["models"], bundle["weights"], bundle["ranker"]
-    has_text = batch["description"] != ""
-    readings = dict(zip(batch.index[has_text], read_narratives(list(batch.loc[has_text, "description"]))))
-    full_input = batch[["region", "title", "description"]]
+    title_models, ranker = bundle["models"], bundle["ranker"]
+    sharing_rate = bundle["narrative"]["resource_sharing_rate"]
+    has_text = (batch["description"] != "").to_numpy()
+    with_text = np.flatnonzero(has_text)
+    readings = read_narratives(batch.iloc[with_text]) if len(with_text) else []
+    reading_at = dict(zip(with_text, readings))
+    narrative = _narrative_view(bundle, readings) if readings else {}
+    # The title models decide only the rows without a narrative.
+    title_rows = np.flatnonzero(~has_text)
+    title_input = batch.iloc[title_rows].reindex(columns=["region", "title"])
     results: list[dict] = [{"review_reasons": [], "uncertain": []} for _ in range(len(batch))]
-    row_readings = [readings.get(index) for index in batch.index]
     entropies = []
-    for label, (classes, title_p, narrative_p) in views(models, batch, row_readings).items():
-        entropies.append(normalised_entropy(title_p))
-        for i, reading in enumerate(row_readings):
-            p = title_p[i]
-            if reading is not None:
-                p = combine(title_p[i], narrative_p[i], weights.get(label, 0.5))
-                if int(np.argmax(narrative_p[i])) != int(np.argmax(title_p[i])):
-                    results[i]["uncertain"].append(f"{label}: narrative and title disagree")
-            value, proba = classes[int(np.argmax(p))], float(np.max(p))
-            if label == "sustainability" and reading is not None and value == config.MARK_YES:
-                if reading.findings["sustainability"].decision == config.MARK_PARTIAL:
-                    value = config.MARK_PARTIAL
-            results[i][label], results[i][f"{label}_proba"] = value, round(proba, 3)
-            if proba < config.REVIEW_PROBABILITY:
-                doubt = f"{label}: low confidence ({proba:.2f})"
-                results[i]["review_reasons" if label in FLAGGING_LABELS else "uncertain"].append(doubt)
+    for label in NARRATIVE_LABELS:
+        views = [(with_text, *narrative[label])] if readings else []
+        if len(title_rows):
+            model = title_models[label]
+            proba = model.predict_proba(title_input)
+            classes = [str(c) for c in model.classes_]
+            views.append((title_rows, classes, proba, np.asarray(classes)[proba.argmax(axis=1)]))
+        entropy = np.zeros(len(batch))
+        for rows, classes, proba, decided in views:
+            entropy[rows] = normalised_entropy(proba)
+            for i, p, value in zip(rows, proba, decided):
+                value = str(value)
+                confidence = float(p[classes.index(value)])
+                reading = reading_at.get(i)
+                if label == "sustainability" and reading is not None and value == config.MARK_YES:
+                    if reading.findings["sustainability"].decision == config.MARK_PARTIAL:
+                        value = config.MARK_PARTIAL  # the model learns O/△ together; the wording says which
+                results[i][label], results[i][f"{label}_proba"] = value, round(confidence, 3)
+                if confidence < config.REVIEW_PROBABILITY:
+                    doubt = f"{label}: low confidence ({confidence:.2f})"
+                    results[i]["review_reasons" if label in FLAGGING_LABELS else "uncertain"].append(doubt)
+        entropies.append(entropy)
 
     for i, priority in enumerate(np.mean(entropies, axis=0)):
         results[i]["review_priority"] = round(float(priority), 4)
 
+    pushes = {}
+    for label in EVIDENCE_LABELS:
+        if readings:
+            candidates = [
+                [j for j, s in enumerate(r.sentences) if any(e.start == s.start for e in r.findings[label].evidence)]
+                for r in readings
+            ]
+            pushes[label] = dict(zip(with_text, sentence_pushes(bundle["narrative"]["models"][label], readings, candidates)))
+
     # The same text the models read, so the ranker's Kiwi analysis comes from the token cache.
-    rankings = ranker.rank_many(compose_text(full_input))
-    for i, index in enumerate(batch.index):
-        row, reading, ranking = results[i], readings.get(index), rankings[i]
+    rankings = ranker.rank_many(compose_text(batch[["region", "title", "description"]]))
+    for i in range(len(batch)):
+        row, reading, ranking = results[i], reading_at.get(i), rankings[i]
         row["model_type"] = ranking.model_type
         row["model_type_proba"] = ranking.model_scores[ranking.model_type]
         chosen = ranking.sub_types()
@@ -148,21 +195,22 @@ def _score_batch(batch: pd.DataFrame, bundle: dict) -> list[dict]:
                 row[f"evidence_{c}"] = ""
             row["evidence_actors"] = ""
         else:
-            sharing = reading.findings["resource_sharing"]
-            row["resource_sharing"], row["resource_sharing_proba"] = sharing.decision, sharing.confidence
-            if sharing.confidence < config.REVIEW_PROBABILITY or sharing.decision != config.MARK_YES:
-                row["review_reasons"].append(
-                    "resource_sharing: no sentence says the partners share resources"
-                    if sharing.decision != config.MARK_YES
-                    else f"resource_sharing: low confidence ({sharing.confidence:.2f})"
-                )
-            row["meets_criteria"] = meets_criteria(sharing.decision, row["sustainability"])
-            row["meets_criteria_proba"] = round(min(sharing.confidence, row["sustainability_proba"]), 3)
+            row["resource_sharing"] = config.MARK_YES if sharing_rate >= 0.5 else config.MARK_NO
+            row["resource_sharing_proba"] = round(max(sharing_rate, 1.0 - sharing_rate), 3)
+            if reading.findings["resource_sharing"].decision != config.MARK_YES:
+                row["uncertain"].append("resource_sharing: no sentence says the partners share resources")
+            row["meets_criteria"] = meets_criteria(row["resource_sharing"], row["sustainability"])
+            p_sustainable = row["sustainability_proba"] if row["sustainability"] != config.MARK_NO else 1.0 - row["sustainability_proba"]
+            p_meets = sharing_rate * p_sustainable
+            row["meets_criteria_proba"] = round(p_meets if row["meets_criteria"] == config.MARK_YES else 1.0 - p_meets, 3)
+            index = {s.start: j for j, s in enumerate(reading.sentences)}
             for c in CRITERIA:
-                row[f"evidence_{c}"] = _evidence_text(reading.findings[c])
+                evidence = _evidence(reading.findings[c], pushes[c].get(i) if c in pushes else None, index)
+                row[f"evidence_{c}"] = _evidence_text(evidence)
                 spans += [
                     {"label": c, "start": e.start, "end": e.end, "status": e.status, "cue": e.cue}
-                    for e in reading.findings[c].evidence
+                    | ({} if push is None else {"push": round(push, 4)})
+                    for e, push in evidence
                 ]
             actors = {(a.name, a.kind) for a in reading.actors}
             row["evidence_actors"] = "; ".join(f"{n}({k})" for n, k in sorted(actors))
@@ -188,9 +236,9 @@ def score_frame(
         from pipeline.artifacts import load_bundle
 
         bundle, _ = load_bundle()
-    missing = sorted(set(config.TARGETS) - set(bundle["models"]))
-    if missing or "ranker" not in bundle:
-        raise ValueError(f"the model bundle cannot score entries (missing {missing or 'ranker'}); run `collab train` for all targets")
+    missing = sorted(set(config.TARGETS) - set(bundle["models"])) or [k for k in ("narrative", "ranker") if k not in bundle]
+    if missing:
+        raise ValueError(f"the model bundle cannot score entries (missing {missing}); run `collab train` for all targets")
     mapping = mapping or resolve_columns([str(c) for c in frame.columns])
     inputs = canonical_inputs(frame, mapping)
     errors = [row_error(t, d) for t, d in zip(inputs["title"], inputs["description"])]

@@ -9,7 +9,7 @@ line break before "-" as a boundary, so lines are split first and Kiwi splits in
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.tokenizer import analyse_lines, content_lines
 
@@ -21,6 +21,9 @@ class Sentence:
     start: int
     end: int
     text: str
+    # Kiwi's (form, tag) pairs inside the sentence, so that features of a narrative without one
+    # of its sentences need no second analysis.
+    morphemes: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
 
 def split_many(texts: Sequence[str]) -> list[list[Sentence]]:
@@ -37,7 +40,8 @@ def split_many(texts: Sequence[str]) -> list[list[Sentence]]:
             stripped = piece.strip()
             if stripped:
                 offset = start + begin + (len(piece) - len(piece.lstrip()))
-                result[i].append(Sentence(offset, offset + len(stripped), stripped))
+                inside = tuple((form, tag) for form, tag, m_start, _ in analysis.morphemes if begin <= m_start < end)
+                result[i].append(Sentence(offset, offset + len(stripped), stripped, inside))
     return result
 
 

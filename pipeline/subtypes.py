@@ -91,3 +91,26 @@ class SubTypeRanker:
                 ranked.sort(key=lambda pair: -pair[1])
             out.append(Ranking(by_option, model_scores))
         return out
+
+
+def sub_type_scores(case_studies: list[dict], rankings: list[Ranking]) -> dict[str, dict]:
+    """Model-type accuracy and sub-type top-1/top-2 accuracy, overall and per partition."""
+    with_model = [(cs, r) for cs, r in zip(case_studies, rankings) if cs["model_types"]]
+    out = {
+        "model_type": {
+            "accuracy": float(np.mean([r.model_type in cs["model_types"] for cs, r in with_model])),
+            "n": len(with_model),
+        }
+    }
+    per_option: dict[str, list[tuple[bool, bool]]] = {}
+    for cs, r in zip(case_studies, rankings):
+        for key, labels in cs["sub_types"].items():
+            ranked = [s for s, _ in r.by_option[key]]
+            per_option.setdefault(key, []).append((ranked[0] in labels, any(s in labels for s in ranked[:2])))
+    pairs = [p for ps in per_option.values() for p in ps]
+    out["sub_type_top1"] = {"accuracy": float(np.mean([a for a, _ in pairs])), "n": len(pairs)}
+    out["sub_type_top2"] = {"accuracy": float(np.mean([b for _, b in pairs])), "n": len(pairs)}
+    for key, ps in per_option.items():
+        out[f"sub_type_top1 ({key})"] = {"accuracy": float(np.mean([a for a, _ in ps])), "n": len(ps)}
+        out[f"sub_type_top2 ({key})"] = {"accuracy": float(np.mean([b for _, b in ps])), "n": len(ps)}
+    return out

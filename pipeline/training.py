@@ -188,17 +188,16 @@ def run_evaluation(cases: pd.DataFrame, targets: list[str], repeats: int, folds:
     return results
 
 
-def _narrative_weights(mlflow, cases: pd.DataFrame, targets: list[str], seed: int) -> tuple[dict, dict]:
-    """Narrative/title weights chosen on the 23 case studies, and the narrative figures, logged."""
-    from pipeline.dataset import load_case_studies, load_sub_types
-    from pipeline.narratives import COMBINED_LABELS, evaluate_narratives
+def narrative_training_data(exclude: tuple[set[str], set[str]] | None = None) -> tuple[pd.DataFrame, list]:
+    """The narrative training table (263 + 23, less any excluded groups) and its readings."""
+    from pipeline.dataset import load_case_studies, load_cases
+    from pipeline.narrative_corpus import load_narratives, training_frame, without_groups
+    from pipeline.narratives import read_narratives
 
-    if set(COMBINED_LABELS) - set(targets):
-        return {}, {}
-    result = evaluate_narratives(cases, load_case_studies(), load_sub_types(), seed)
-    _log_narrative_metrics(mlflow, result)
-    weights = {label: d["weight_all_cases"] for label, d in result["diagnostics"].items()}
-    return weights, result["targets"]
+    frame = training_frame(load_narratives(), load_case_studies(), load_cases())
+    if exclude is not None:
+        frame = without_groups(frame, *exclude)
+    return frame, read_narratives(frame)
 
 
 def narrative_metric_key(label: str) -> str:
@@ -206,24 +205,45 @@ def narrative_metric_key(label: str) -> str:
     return label.replace(" ", "_").replace("(", "").replace(")", "")
 
 
-def _log_narrative_metrics(mlflow, result: dict) -> None:
-    for label, v in result["targets"].items():
-        mlflow.log_metric(f"narratives.{narrative_metric_key(label)}.accuracy", v["accuracy"])
-    mlflow.log_dict(result, "evaluation/narratives.json")
+def log_narrative_evaluation(mlflow, result: dict, sub_types: dict | None = None) -> None:
+    """Every figure of a narrative evaluation as `narratives.<section>.<label>.<estimator>.<metric>`,
+    the sub-type figures as `narratives.case_studies.<label>.accuracy`, the whole as JSON."""
+    for section in ("narratives", "appendix_narratives", "case_studies"):
+        for label, by_name in result[section].items():
+            for name, metrics in by_name.items():
+                values = {f"narratives.{section}.{label}.{name}.{k}": v for k, v in (metrics or {}).items() if v is not None}
+                mlflow.log_metrics(values)
+    for label, v in (sub_types or {}).items():
+        mlflow.log_metric(f"narratives.case_studies.{narrative_metric_key(label)}.accuracy", v["accuracy"])
+    mlflow.log_dict({k: v for k, v in result.items() if k != "oof"}, "evaluation/narratives.json")
+    mlflow.log_dict(result["oof"], "evaluation/narratives_oof.json")
 
 
-def run_narrative_evaluation(seed: int = config.SEED) -> dict:
-    """`collab evaluate --narratives`, logged as its own MLflow run."""
+def narrative_summary(result: dict, sub_types: dict | None = None) -> dict:
+    """The `collab evaluate --narratives --json` document."""
+    case_studies = {**result["case_studies"], **(sub_types or {})}
+    return {
+        "narratives": result["narratives"],
+        "appendix_narratives": result["appendix_narratives"],
+        "case_studies": case_studies,
+        "n": result["n"],
+    }
+
+
+def run_narrative_evaluation(repeats: int, folds: int, seed: int = config.SEED) -> dict:
+    """`collab evaluate --narratives`, logged as its own MLflow run; returns narrative_summary."""
     from pipeline import tracking
-    from pipeline.dataset import load_case_studies, load_cases, load_sub_types
-    from pipeline.narratives import evaluate_narratives
+    from pipeline.dataset import load_case_studies, load_sub_types
+    from pipeline.narrative_evaluation import evaluate_narrative_models, evaluate_sub_types
 
     mlflow = tracking.setup()
     with mlflow.start_run(run_name="evaluate-narratives", tags={"kind": "evaluate-narratives"}):
-        mlflow.log_params({"seed": seed, "n_case_studies": 23})
-        result = evaluate_narratives(load_cases(), load_case_studies(), load_sub_types(), seed)
-        _log_narrative_metrics(mlflow, result)
-    return result
+        frame, readings = narrative_training_data()
+        mlflow.log_params({"seed": seed, "cv_repeats": repeats, "cv_folds": folds, "n_narratives": len(frame)})
+        result = evaluate_narrative_models(frame, readings, repeats, folds, seed)
+        sub_types = evaluate_sub_types(load_case_studies(), load_sub_types())
+        log_narrative_evaluation(mlflow, result, sub_types)
+    return narrative_summary(result, sub_types)
 
 
 REPORT_DATA = {"source": "data/processed/cases.csv", "name": "krila-appendix-601", "labelled_versions": []}
@@ -253,6 +273,21 @@ def log_common(mlflow, cases, repeats, folds, seed, targets, data_info: dict = R
     mlflow.log_input(dataset, context="training")
 
 
+def exclusion(ids: list[int], cases: pd.DataFrame) -> dict:
+    """What `collab train --exclude` leaves out: the ids' title groups and every narrative split
+    group touching them, with the ids' sha256 (of their sorted list, one per line) for the record."""
+    from pipeline.narrative_corpus import excluded_groups, load_narratives
+
+    titles, splits = excluded_groups(ids, cases, load_narratives())
+    listing = "".join(f"{i}\n" for i in sorted(set(ids)))
+    return {
+        "ids_sha256": hashlib.sha256(listing.encode("utf-8")).hexdigest(),
+        "ids": len(set(ids)),
+        "title_groups": sorted(titles),
+        "split_groups": sorted(splits),
+    }
+
+
 def train(
     cases: pd.DataFrame,
     targets: list[str],
@@ -261,21 +296,35 @@ def train(
     folds: int = config.CV_FOLDS,
     seed: int = config.SEED,
     register: bool = True,
+    exclude_ids: list[int] | None = None,
 ) -> dict:
     """Cross-validate, fit on all cases, save the bundle, log and register in MLflow as champion.
 
+    `exclude_ids` (appendix ids) leaves those cases, their title groups and every narrative of the
+    same project out of every part: title models, narrative models, their calibration.
     Returns the manifest written beside the bundle.
     """
     from pipeline import tracking
+    from pipeline.narrative_corpus import without_groups
 
+    excluded = exclusion(exclude_ids, cases) if exclude_ids else None
+    if excluded:
+        cases = without_groups(cases, set(excluded["title_groups"]))
+    narrative = narrative_training_data((set(excluded["title_groups"]), set(excluded["split_groups"])) if excluded else None)
     mlflow = tracking.setup()
     with mlflow.start_run(run_name="train", tags={"kind": "train"}) as run:
         log_common(mlflow, cases, repeats, folds, seed, targets)
+        if excluded:
+            mlflow.log_params({"excluded_ids_sha256": excluded["ids_sha256"], "excluded_ids": excluded["ids"]})
+            mlflow.log_dict(excluded, "excluded.json")
         results = {}
         if repeats > 0:
             results = evaluate_targets(cases, targets, repeats, folds, seed)
             log_evaluation(mlflow, results, cases)
-        manifest = fit_and_log(mlflow, run, cases, targets, models_dir, seed, results, REPORT_DATA, register)
+        manifest = fit_and_log(
+            mlflow, run, cases, targets, models_dir, seed, results, REPORT_DATA, register,
+            narrative=narrative, narrative_repeats=repeats, narrative_folds=folds, excluded=excluded,
+        )
         if register:
             set_alias(mlflow, config.MODEL_ALIAS, manifest["registered_version"])
     return manifest
@@ -295,10 +344,16 @@ def fit_and_log(
     results: dict[str, TargetResult],
     data_info: dict,
     register: bool = True,
+    narrative: tuple[pd.DataFrame, list] | None = None,
+    narrative_repeats: int = 0,
+    narrative_folds: int = config.CV_FOLDS,
+    excluded: dict | None = None,
 ) -> dict:
-    """Inside an active run: fit every target on all cases, choose the narrative weights, save
-    the bundle and manifest to `models_dir`, log the pyfunc model and (if `register`) register a
-    new version without moving any alias. Returns the manifest (with `registered_version`)."""
+    """Inside an active run: fit every title target on all cases and the narrative models on the
+    narratives (`narrative`: frame and readings, by default all of them; cross-validated first
+    when `narrative_repeats` > 0), save the bundle and manifest to `models_dir`, log the pyfunc
+    model and (if `register`) register a new version without moving any alias. Returns the
+    manifest (with `registered_version`)."""
     import mlflow.pyfunc
     from mlflow.models import ModelSignature, infer_signature
     from mlflow.types.schema import ColSpec, Schema
@@ -314,10 +369,22 @@ def fit_and_log(
     fit_seconds = time.perf_counter() - started
     mlflow.log_metric("fit_seconds", fit_seconds)
     mlflow.log_dict(best_params, "best_params.json")
-    weights, narrative_targets = _narrative_weights(mlflow, cases, targets, seed)
+    from pipeline.narrative_evaluation import evaluate_narrative_models, evaluate_sub_types
+    from pipeline.narrative_models import fit_narrative_models
+
+    frame, readings = narrative if narrative is not None else narrative_training_data()
+    narrative_metrics: dict = {}
+    if narrative_repeats > 0:
+        result = evaluate_narrative_models(frame, readings, narrative_repeats, narrative_folds, seed)
+        sub_types = evaluate_sub_types(load_case_studies(), load_sub_types())
+        log_narrative_evaluation(mlflow, result, sub_types)
+        narrative_metrics = narrative_summary(result, sub_types)
+    started = time.perf_counter()
+    narrative_part = fit_narrative_models(frame, readings, seed)
+    mlflow.log_metric("narrative_fit_seconds", time.perf_counter() - started)
     bundle_content = {
         "models": models,
-        "weights": weights,
+        "narrative": narrative_part,
         "ranker": SubTypeRanker(load_sub_types(), load_case_studies()),
     }
     manifest = {
@@ -336,8 +403,13 @@ def fit_and_log(
             for t in targets
         },
         "metrics": summary_json(results)["targets"] if results else {},
-        "narrative_weights": weights,
-        "narrative_metrics": narrative_targets,
+        "narrative_data": {"rows": len(frame), "sha256": data_digest(frame.drop(columns=["key"]))},
+        "narrative_metrics": narrative_metrics,
+        "narrative_thresholds": {
+            label: model.threshold_ for label, model in narrative_part["models"].items() if model.threshold_ is not None
+        },
+        "resource_sharing_rate": narrative_part["resource_sharing_rate"],
+        "excluded": excluded or {},
         "fit_seconds": round(fit_seconds, 2),
     }
     bundle = save_bundle(bundle_content, manifest, models_dir)

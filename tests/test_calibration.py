@@ -32,3 +32,47 @@ def test_a_perfectly_calibrated_set_has_no_calibration_error():
     proba = np.array([[1.0, 0.0], [0.0, 1.0]])
     table = reliability_table(["O", "X"], proba, ["O", "X"])
     assert expected_calibration_error(table) == 0.0
+
+
+def _imbalanced(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A rare positive class (about 1 in 10) that one noisy feature partly separates."""
+    rng = np.random.default_rng(seed)
+    y = np.where(rng.random(n) < 0.1, "O", "X")
+    x = rng.normal(size=(n, 1)) + 1.5 * (y == "O")[:, None]
+    return x, y
+
+
+def test_calibrated_decision_flags_about_as_often_as_the_label_occurs():
+    from sklearn.linear_model import LogisticRegression
+
+    from pipeline.calibration import CalibratedDecision
+
+    x, y = _imbalanced(2000, 0)
+    balanced = LogisticRegression(class_weight="balanced")
+    model = CalibratedDecision(balanced).fit(x, y)
+    x_new, y_new = _imbalanced(4000, 1)
+    flagged = np.mean(model.predict(x_new) == "O")
+    true_rate = np.mean(y_new == "O")
+    assert abs(flagged - true_rate) < 0.03
+    # Balanced class weights alone flag several times the true rate; calibration fixes the
+    # probabilities too: their mean is close to the true rate, the raw ones are not.
+    raw = balanced.fit(x, y).predict(x_new)
+    assert np.mean(raw == "O") > 2 * true_rate
+    p = model.predict_proba(x_new)[:, list(model.classes_).index("O")]
+    assert abs(p.mean() - true_rate) < 0.02
+    assert abs(model.raw_proba(x_new)[:, 0].mean() - true_rate) > 0.1
+
+
+def test_calibrated_decision_keeps_the_ranking_of_classes_when_there_are_more_than_two():
+    from sklearn.linear_model import LogisticRegression
+
+    from pipeline.calibration import CalibratedDecision
+
+    rng = np.random.default_rng(0)
+    y = rng.choice(["가", "나", "다"], size=600)
+    x = rng.normal(size=(600, 2)) + np.array([{"가": (1, 0), "나": (0, 1), "다": (-1, -1)}[v] for v in y])
+    model = CalibratedDecision(LogisticRegression()).fit(x, y)
+    assert model.threshold_ is None
+    raw, calibrated = model.raw_proba(x), model.predict_proba(x)
+    np.testing.assert_allclose(calibrated.sum(axis=1), 1.0)
+    assert (raw.argmax(axis=1) == calibrated.argmax(axis=1)).all()

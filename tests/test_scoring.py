@@ -65,9 +65,17 @@ def test_labels_are_the_reports_and_evidence_points_into_the_narrative(bundle, c
     import json
 
     narrative, spans = frame.iloc[0]["사업내용"], json.loads(row["evidence_spans"])
-    for label in ("tech_applied", "tech_applicable", "resource_sharing", "sustainability"):
-        done = [narrative[s["start"] : s["end"]] for s in spans if s["label"] == label and s["status"] == "done"]
-        assert " | ".join(done[:3]) == row[f"evidence_{label}"]
+    for span in spans:  # offsets point at the sentence, whose cue they name
+        assert span["cue"].split("+")[0] in narrative[span["start"] : span["end"]]
+    for label in ("tech_applied", "tech_applicable", "sustainability"):
+        ours = [s for s in spans if s["label"] == label]
+        pushes = [s["push"] for s in ours]
+        assert pushes == sorted(pushes, reverse=True)  # most pushing first
+        pushed = [narrative[s["start"] : s["end"]] for s in ours if s["push"] > 0]
+        assert " | ".join(pushed[:3]) == row[f"evidence_{label}"]
+    # Resource sharing has no learned model: its evidence is the detector's, sentences saying it is done.
+    done = [narrative[s["start"] : s["end"]] for s in spans if s["label"] == "resource_sharing" and s["status"] == "done"]
+    assert " | ".join(done[:3]) == row["evidence_resource_sharing"]
     assert ((out["service_field_proba"] > 0) & (out["service_field_proba"] <= 1)).all()
 
 

@@ -1,5 +1,5 @@
 from pipeline import config
-from pipeline.subtypes import SubTypeRanker
+from pipeline.subtypes import Ranking, SubTypeRanker, sub_type_scores
 
 
 def test_ranker_covers_every_partition(dataset):
@@ -34,3 +34,18 @@ def test_sub_type_texts_have_definitions_and_examples(dataset):
     assert subs["환경개선형"]["definition"].startswith("환경개선형은 새로운 사업 콘텐츠")
     assert [e["case"] for e in subs["자원통합형"]["examples"]] == [8, 19, 20]
     assert subs["정보공유형"]["option"] == "option 2"
+
+
+def test_sub_type_scores_top1_top2():
+    cases = [
+        {"model_types": ["A"], "sub_types": {"A": ["a1"]}},
+        {"model_types": ["A"], "sub_types": {"A": ["a2"]}},
+        {"model_types": [], "sub_types": {}},
+    ]
+    ranking = Ranking({"A": [("a1", 0.9), ("a2", 0.5), ("a3", 0.1)]}, {"A": 0.9, "B": 0.2})
+    scores = sub_type_scores(cases, [ranking, ranking, ranking])
+    assert scores["model_type"] == {"accuracy": 1.0, "n": 2}
+    assert scores["sub_type_top1"] == {"accuracy": 0.5, "n": 2}
+    assert scores["sub_type_top2"] == {"accuracy": 1.0, "n": 2}
+
+

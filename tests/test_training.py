@@ -22,10 +22,17 @@ def test_train_writes_bundle_and_manifest(trained, split):
     bundle, on_disk = load_bundle(root / "models")
     models = bundle["models"]
     assert set(models) == set(config.TARGETS)
-    assert set(bundle["weights"]) == {"service_field", "actor_type", "tech_applied", "tech_applicable", "sustainability"}
-    assert all(0.0 <= w <= 1.0 for w in bundle["weights"].values())
-    assert on_disk["narrative_metrics"]["model_type"]["n"] == 22
-    assert on_disk["data"]["rows"] == len(split[0])
+    narrative = bundle["narrative"]
+    assert set(narrative["models"]) == {"service_field", "actor_type", "tech_applied", "tech_applicable", "sustainability"}
+    assert 0.5 < narrative["resource_sharing_rate"] < 1.0
+    metrics = on_disk["narrative_metrics"]
+    assert metrics["case_studies"]["model_type"]["n"] == 22
+    assert set(metrics["appendix_narratives"]["sustainability"]) == {"model", "majority", "char_ngram_lr", "rules"}
+    # Trained --exclude: the ids' title groups and the narratives retelling their project are gone.
+    excluded = on_disk["excluded"]
+    assert excluded["ids"] == 1 and len(excluded["ids_sha256"]) == 64  # conftest.EXCLUDED_IDS
+    assert on_disk["data"]["rows"] == len(split[0]) - split[0]["title_group"].isin(excluded["title_groups"]).sum()
+    assert on_disk["narrative_data"]["rows"] == 286 - 4
     assert on_disk["versions"]["kiwipiepy"] == "0.24.1"
     assert set(on_disk["metrics"]["actor_type"]) == {"model", "majority", "char_ngram_lr"}
     assert list(models["actor_type"].classes_) == sorted(config.ACTOR_TYPES)
@@ -45,7 +52,10 @@ def test_registered_model_loads_by_alias_and_predicts(trained):
     run = mlflow.get_run(manifest["mlflow_run_id"])
     assert "actor_type.model.macro_f1_mean" in run.data.metrics
     assert "actor_type.char_ngram_lr.macro_f1_mean" in run.data.metrics
-    assert "narratives.model_type.accuracy" in run.data.metrics
+    assert "narratives.case_studies.model_type.accuracy" in run.data.metrics
+    assert "narratives.appendix_narratives.sustainability.model.roc_auc" in run.data.metrics
+    assert "narratives.appendix_narratives.sustainability.rules.flagged_rate" in run.data.metrics
+    assert run.data.params["excluded_ids_sha256"] == manifest["excluded"]["ids_sha256"]
     assert 0.0 < run.data.metrics["actor_type.model.brier"] < 2.0
     assert 0.0 <= run.data.metrics["actor_type.model.ece"] <= 1.0
     artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id, "evaluation/actor_type")}
