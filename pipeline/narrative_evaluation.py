@@ -174,8 +174,8 @@ def format_table(result: dict) -> str:
         n = result["n"][section]
         lines.append(f"{title} (n={n}, {result['n']['repeats']} x {result['n']['folds']}-fold grouped CV, out of fold)")
         lines.append(f"{'label':<16}{'estimator':<15}" + "".join(f"{m:>18}" for m in METRICS))
-        for label, by_name in result[section].items():
-            for name, metrics in by_name.items():
+        for label in config.NARRATIVE_EVAL_LABELS:  # the section may hold sub-type figures too
+            for name, metrics in result[section][label].items():
                 if metrics is None:
                     continue
                 cells = "".join(f"{'-' if metrics[m] is None else format(metrics[m], '.3f'):>18}" for m in METRICS)

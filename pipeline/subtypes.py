@@ -51,19 +51,22 @@ class SubTypeRanker:
     sub_types:
         chapter 4's sub-types (data/processed/sub_types.json).
     case_studies:
-        the 23 case studies (their narratives join the prototypes of their sub-types).
+        the case studies whose narratives (and example paragraphs) join the prototypes of their
+        sub-types; a case missing here is left out as `exclude_case` is.
     exclude_case:
         a case-study number to leave out of every prototype.
     """
 
     def __init__(self, sub_types: list[dict], case_studies: list[dict], exclude_case: int | None = None) -> None:
-        narratives = {cs["number"]: cs["narrative"] for cs in case_studies}
+        # A case missing from `case_studies` is left out like `exclude_case`: its narrative and its
+        # example paragraph.
+        narratives = {cs["number"]: cs["narrative"] for cs in case_studies if cs["number"] != exclude_case}
         self.keys: list[tuple[str, str, str]] = []
         documents: list[list[str]] = []
         for sub in sub_types:
             docs = [sub["definition"]]
-            docs += [e["text"] for e in sub["examples"] if e["case"] != exclude_case]
-            docs += [narratives[n] for n in sub["cases"] if n != exclude_case]
+            docs += [e["text"] for e in sub["examples"] if e["case"] in narratives]
+            docs += [narratives[n] for n in sub["cases"] if n in narratives]
             self.keys.append((sub["model"], sub["option"], sub["sub_type"]))
             documents.append(docs)
         self.kiwi = KiwiMorphemes()

@@ -230,20 +230,27 @@ def narrative_summary(result: dict, sub_types: dict | None = None) -> dict:
     }
 
 
+def evaluate_narratives(mlflow, frame: pd.DataFrame, readings: list, repeats: int, folds: int, seed: int) -> dict:
+    """Inside an active run: cross-validate the narrative models and rank the case studies'
+    sub-types, log every figure; returns narrative_summary."""
+    from pipeline.dataset import load_case_studies, load_sub_types
+    from pipeline.narrative_evaluation import evaluate_narrative_models, evaluate_sub_types
+
+    result = evaluate_narrative_models(frame, readings, repeats, folds, seed)
+    sub_types = evaluate_sub_types(load_case_studies(), load_sub_types())
+    log_narrative_evaluation(mlflow, result, sub_types)
+    return narrative_summary(result, sub_types)
+
+
 def run_narrative_evaluation(repeats: int, folds: int, seed: int = config.SEED) -> dict:
     """`collab evaluate --narratives`, logged as its own MLflow run; returns narrative_summary."""
     from pipeline import tracking
-    from pipeline.dataset import load_case_studies, load_sub_types
-    from pipeline.narrative_evaluation import evaluate_narrative_models, evaluate_sub_types
 
     mlflow = tracking.setup()
     with mlflow.start_run(run_name="evaluate-narratives", tags={"kind": "evaluate-narratives"}):
         frame, readings = narrative_training_data()
         mlflow.log_params({"seed": seed, "cv_repeats": repeats, "cv_folds": folds, "n_narratives": len(frame)})
-        result = evaluate_narrative_models(frame, readings, repeats, folds, seed)
-        sub_types = evaluate_sub_types(load_case_studies(), load_sub_types())
-        log_narrative_evaluation(mlflow, result, sub_types)
-    return narrative_summary(result, sub_types)
+        return evaluate_narratives(mlflow, frame, readings, repeats, folds, seed)
 
 
 REPORT_DATA = {"source": "data/processed/cases.csv", "name": "krila-appendix-601", "labelled_versions": []}
@@ -369,23 +376,18 @@ def fit_and_log(
     fit_seconds = time.perf_counter() - started
     mlflow.log_metric("fit_seconds", fit_seconds)
     mlflow.log_dict(best_params, "best_params.json")
-    from pipeline.narrative_evaluation import evaluate_narrative_models, evaluate_sub_types
     from pipeline.narrative_models import fit_narrative_models
 
     frame, readings = narrative if narrative is not None else narrative_training_data()
-    narrative_metrics: dict = {}
-    if narrative_repeats > 0:
-        result = evaluate_narrative_models(frame, readings, narrative_repeats, narrative_folds, seed)
-        sub_types = evaluate_sub_types(load_case_studies(), load_sub_types())
-        log_narrative_evaluation(mlflow, result, sub_types)
-        narrative_metrics = narrative_summary(result, sub_types)
+    narrative_metrics = evaluate_narratives(mlflow, frame, readings, narrative_repeats, narrative_folds, seed) if narrative_repeats > 0 else {}
     started = time.perf_counter()
     narrative_part = fit_narrative_models(frame, readings, seed)
     mlflow.log_metric("narrative_fit_seconds", time.perf_counter() - started)
     bundle_content = {
         "models": models,
         "narrative": narrative_part,
-        "ranker": SubTypeRanker(load_sub_types(), load_case_studies()),
+        # Case studies left out of the narrative training (--exclude) leave the prototypes too.
+        "ranker": SubTypeRanker(load_sub_types(), [cs for cs in load_case_studies() if f"CS{cs['number']:02d}" in set(frame["key"])]),
     }
     manifest = {
         "model_name": config.MODEL_NAME,

@@ -59,3 +59,12 @@ def test_the_model_beats_the_majority_and_ranks_better_than_chance(evaluated):
         assert scores["model"]["macro_f1"] > scores["majority"]["macro_f1"] + 0.1, label
     for label in ("tech_applied", "sustainability"):
         assert evaluated["appendix_narratives"][label]["model"]["roc_auc"] > 0.6, label
+
+
+def test_the_table_prints_every_section(evaluated):
+    from pipeline.narrative_evaluation import format_table
+
+    table = format_table(evaluated)  # the document holds sub-type figures beside the labels
+    assert table.count("sustainability  rules") == 3
+    for title in ("all narratives (n=286", "the appendix narratives alone (n=263", "the 23 case studies alone (n=23"):
+        assert title in table

@@ -49,3 +49,11 @@ def test_sub_type_scores_top1_top2():
     assert scores["sub_type_top2"] == {"accuracy": 1.0, "n": 2}
 
 
+
+
+def test_a_case_missing_from_the_list_is_left_out_like_an_excluded_one(dataset):
+    studies = dataset.case_studies
+    without = SubTypeRanker(dataset.sub_types, [cs for cs in studies if cs["number"] != 8])
+    excluded = SubTypeRanker(dataset.sub_types, studies, exclude_case=8)
+    text = [f"{studies[7]['name']} {studies[7]['narrative']}"]
+    assert without.rank_many(text)[0].by_option == excluded.rank_many(text)[0].by_option
