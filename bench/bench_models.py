@@ -18,18 +18,18 @@ import pandas as pd
 
 from pipeline import config
 from pipeline.artifacts import BUNDLE_NAME, load_bundle, save_bundle
-from pipeline.dataset import load_cases
-from pipeline.features import compose_text
-from pipeline.predict import predict_frame
-from pipeline.tokenizer import KiwiMorphemes
-from pipeline.training import fit_all
+from pipeline.data.dataset import load_cases
+from pipeline.jobs.training import fit_all
+from pipeline.modeling.predict import predict_frame
+from pipeline.text.compose import compose_text
+from pipeline.text.tokenizer import KiwiMorphemes
 
 COLD_START = """
 import time, sys
 t0 = time.perf_counter()
 import pandas as pd
 from pipeline.artifacts import load_bundle
-from pipeline.predict import predict_frame
+from pipeline.modeling.predict import predict_frame
 bundle, _ = load_bundle(sys.argv[1])
 predict_frame(bundle["models"], pd.DataFrame({"region": ["경기 안양시"], "title": ["공동급식지원센터 운영"]}))
 print(time.perf_counter() - t0)

@@ -34,13 +34,13 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-retrain-"))
     os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{root / 'mlflow.db'}"
     from pipeline.artifacts import load_bundle
-    from pipeline.dataset import load_cases
-    from pipeline.entries import write_table
-    from pipeline.evaluation import hold_out_title_groups
-    from pipeline.retraining import retrain
-    from pipeline.reviewed import read_reviewed
-    from pipeline.scoring import score_frame
-    from pipeline.training import train
+    from pipeline.data.dataset import load_cases
+    from pipeline.data.entries import write_table
+    from pipeline.data.reviewed import read_reviewed
+    from pipeline.jobs.retraining import retrain
+    from pipeline.jobs.training import train
+    from pipeline.modeling.evaluation import hold_out_title_groups
+    from pipeline.scoring.score import score_frame
 
     base, held = hold_out_title_groups(load_cases(), args.share)
     print(f"champion trained on {len(base)} cases; reviewed file: {len(held)} held-out cases")

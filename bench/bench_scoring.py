@@ -20,9 +20,9 @@ import pandas as pd
 
 from pipeline import config
 from pipeline.artifacts import load_bundle
-from pipeline.dataset import load_case_studies
-from pipeline.scoring import score_frame
-from pipeline.tokenizer import get_kiwi
+from pipeline.data.dataset import load_case_studies
+from pipeline.scoring.score import score_frame
+from pipeline.text.tokenizer import get_kiwi
 
 
 def narratives(n: int) -> pd.DataFrame:

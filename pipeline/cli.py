@@ -1,4 +1,8 @@
-"""The `collab` command line: one subcommand per job, each a thin shell over a package function."""
+"""The `collab` command line: one subcommand per job, each a thin shell over a package function.
+
+Each handler imports the stages it drives inside itself, so that `collab --help` or `collab score`
+never loads MLflow, matplotlib or the training code they do not use.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,10 @@ from pipeline import config
 
 
 def _build_dataset(args: argparse.Namespace) -> int:
-    from pipeline import datacard
-    from pipeline.dataset import build_dataset, read_report, write_dataset, write_sample
-    from pipeline.label_noise import narrative_label_issues
-    from pipeline.narrative_corpus import read_raw_narratives, same_project_sets
+    from pipeline.data import datacard
+    from pipeline.data.dataset import build_dataset, read_report, write_dataset, write_sample
+    from pipeline.data.label_noise import narrative_label_issues
+    from pipeline.data.narrative_corpus import read_raw_narratives, same_project_sets
 
     dataset = build_dataset(read_report(args.report), read_raw_narratives(args.narratives))
     dataset.narrative_issues = narrative_label_issues(dataset.narratives)
@@ -58,12 +62,12 @@ def _add_cv_options(p: argparse.ArgumentParser) -> None:
 def _evaluate(args: argparse.Namespace) -> int:
     import json
 
-    from pipeline.dataset import load_cases
-    from pipeline.training import format_calibration, format_table, run_evaluation, summary_json
+    from pipeline.data.dataset import load_cases
+    from pipeline.jobs.training import format_calibration, format_table, run_evaluation, summary_json
 
     if args.narratives:
-        from pipeline.narrative_evaluation import format_table as format_narratives
-        from pipeline.training import run_narrative_evaluation
+        from pipeline.jobs.training import run_narrative_evaluation
+        from pipeline.modeling.narrative_evaluation import format_table as format_narratives
 
         result = run_narrative_evaluation(args.repeats, args.folds, args.seed)
         if args.json:
@@ -88,9 +92,9 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from pipeline.dataset import load_cases
-    from pipeline.narrative_corpus import read_ids
-    from pipeline.training import train
+    from pipeline.data.dataset import load_cases
+    from pipeline.data.narrative_corpus import read_ids
+    from pipeline.jobs.training import train
 
     exclude = read_ids(args.exclude) if args.exclude else None
     manifest = train(load_cases(), args.targets, args.models_dir, args.repeats, args.folds, args.seed, exclude_ids=exclude)
@@ -111,8 +115,8 @@ def _score(args: argparse.Namespace) -> int:
     import json
 
     from pipeline.artifacts import ArtifactError, load_bundle
-    from pipeline.entries import InputError, default_output, read_entries, write_table
-    from pipeline.scoring import score_frame, summarise
+    from pipeline.data.entries import InputError, default_output, read_entries, write_table
+    from pipeline.scoring.score import score_frame, summarise
 
     output = args.output or default_output(args.input)
     try:
@@ -133,13 +137,13 @@ def _score(args: argparse.Namespace) -> int:
     )
     scored = score_frame(entries.frame, bundle, entries.mapping, progress=True)
     if args.rank_for_review:
-        from pipeline.scoring import rank_for_review
+        from pipeline.scoring.score import rank_for_review
 
         scored = rank_for_review(scored)
     summary = summarise(scored)
     page = None
     if args.report:
-        from pipeline.report import render
+        from pipeline.scoring.report import render
 
         page = render(scored, summary, entries.mapping, str(args.input))
     # Everything is computed before anything is written: a failure leaves no partial output.
@@ -159,10 +163,10 @@ def _score(args: argparse.Namespace) -> int:
 
 def _retrain(args: argparse.Namespace) -> int:
     from pipeline.artifacts import ArtifactError
-    from pipeline.dataset import load_cases
-    from pipeline.entries import InputError
-    from pipeline.retraining import retrain
-    from pipeline.reviewed import read_reviewed
+    from pipeline.data.dataset import load_cases
+    from pipeline.data.entries import InputError
+    from pipeline.data.reviewed import read_reviewed
+    from pipeline.jobs.retraining import retrain
 
     try:
         reviewed = read_reviewed(args.add, args.encoding, args.columns)

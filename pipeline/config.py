@@ -155,41 +155,6 @@ CONTAINMENT_MIN_CHARS = 6
 # same-project set the narratives' README names is above 0.30, the nearest unrelated pair 0.23.
 SAME_PROJECT_SIMILARITY = 0.28
 
-# Collaboration vocabulary added to Kiwi's user dictionary so that compounds stay whole.
-COLLABORATION_TERMS: tuple[str, ...] = (
-    "협업",
-    "업무협약",
-    "협약",
-    "상생",
-    "협의회",
-    "행정협의회",
-    "협의체",
-    "협동조합",
-    "사회적협동조합",
-    "민관협력",
-    "민관협치",
-    "거버넌스",
-    "공동이용",
-    "공동운영",
-    "공유",
-    "MOU",
-)
-
-# Words that point at the kind of partner in a case title or narrative (cue features).
-ACTOR_CUE_WORDS: dict[str, tuple[str, ...]] = {
-    "local": ("공동", "광역", "협의회", "시·군", "시군", "상생", "연대", "인접", "권역"),
-    "private": ("기업", "민간", "주식회사", "(주)", "협동조합", "주민", "시민", "단체", "상인"),
-    "public_body": ("공사", "공단", "대학", "연구원", "재단", "센터", "교육청", "교육지원청", "경찰", "소방"),
-}
-
-# Technology vocabulary (과학기술): what the report's tables name as applied or applicable.
-TECH_TERMS: tuple[str, ...] = (
-    "빅데이터", "데이터", "ICT", "IoT", "AI", "인공지능", "플랫폼", "앱", "어플", "시스템", "스마트",
-    "GPS", "드론", "CCTV", "온라인", "모바일", "전산", "정보화", "디지털", "3D", "3차원", "VR", "AR",
-    "블록체인", "센서", "QR", "키오스크", "로봇", "자동화", "전자", "인터넷", "홈페이지", "SNS",
-    "영상", "통합관제", "원격", "무인", "웹", "클라우드", "차세대통신", "GIS",
-)
-
 # Cue counts above this carry no more information (titles rarely reach it; narratives do).
 CUE_COUNT_CAP = 3
 
@@ -274,62 +239,9 @@ LABEL_ALIASES: dict[str, str] = {
     "△": "partial",
 }
 
-# --- Narrative reading (actors and criteria) -------------------------------------------------
-
-# Central government: ministries (부), agencies (청), offices (처) and commissions of 2019-2020.
-CENTRAL_BODIES: tuple[str, ...] = (
-    "기획재정부", "교육부", "과학기술정보통신부", "외교부", "통일부", "법무부", "국방부", "행정안전부",
-    "문화체육관광부", "농림축산식품부", "산업통상자원부", "보건복지부", "환경부", "고용노동부",
-    "여성가족부", "국토교통부", "해양수산부", "중소벤처기업부", "국가보훈처", "인사혁신처", "법제처",
-    "식품의약품안전처", "국민권익위원회", "공정거래위원회", "금융위원회", "국세청", "관세청", "조달청",
-    "통계청", "병무청", "방위사업청", "경찰청", "소방청", "문화재청", "농촌진흥청", "산림청", "특허청",
-    "기상청", "행정중심복합도시건설청", "새만금개발청", "해양경찰청", "질병관리본부", "질병관리청",
-)
-# Suffixes of other public bodies (기타): agencies, universities, institutes, police, schools.
-PUBLIC_BODY_SUFFIXES: tuple[str, ...] = (
-    "공사", "공단", "대학교", "대학", "연구원", "연구소", "재단", "진흥원", "센터", "경찰서", "소방서",
-    "교육지원청", "교육청", "보건소", "학교", "복지관", "병원", "협회", "협의회", "협의체",
-    "추진단", "지원단", "사업단",
-)
-# Private (민간) partners: named firms and commercial partners. Generic "기업" or "업체" is left
-# out: in narratives it is usually whom the policy serves (중소기업 지원), not who collaborates.
-PRIVATE_MARKERS: tuple[str, ...] = (
-    "(주)", "㈜", "주식회사", "롯데", "포스코", "GS", "두산", "신세계", "이마트", "홈플러스", "오뚜기", "상인회", "상점가", "골목상권", "택시회사", "통신업체", "통신사", "금융기관",
-    "농협", "수협", "민간사업자", "민간기업", "민자", "KT", "SK텔레콤", "SKT", "LG", "삼성",
-    "네이버", "카카오", "CJ", "한화", "청년몰",
-)
-# A sentence naming an actor together with one of these presents it as a partner, not a passing
-# mention (a firm in a list of sponsors, a ministry that hosted an award).
-PARTNER_MARKERS: tuple[str, ...] = (
-    "협약", "협력", "함께", "공동", "협업", "참여", "손잡", "MOU", "연계", "협의", "협조", "위탁", "맺",
-)
-# A central body named in a sentence about contests and awards is the organiser, not a partner.
-AWARD_MARKERS: tuple[str, ...] = (
-    "공모", "선정", "수상", "우수사례", "장관상", "표창", "평가", "시상", "대상을", "최우수", "우수상",
-)
-
-# Sentence qualifiers: a claim in a sentence carrying one of these is not a claim of something done.
-PLAN_MARKERS: tuple[str, ...] = ("예정", "계획", "검토", "향후", "구상", "추진할")
-POSSIBILITY_MARKERS: tuple[str, ...] = ("가능", "필요", "기대", "수 있", "요구", "모색", "바람직")
-NEGATION_MARKERS: tuple[str, ...] = ("없음", "않", "못", "미흡", "부족", "미비", "어려", "부재", "없는")
-# Nouns that contain a marker but qualify nothing.
-MARKER_NOUNS: tuple[str, ...] = ("지속가능",)
-
-# Evidence vocabularies for the four criteria.
-TECH_APPLIED_VERBS: tuple[str, ...] = (
-    "구축", "활용", "도입", "적용", "개발", "설치", "운영", "제공", "연계", "접목", "결합",
-)
-RESOURCE_NOUNS: tuple[str, ...] = (
-    "예산", "재원", "기금", "인력", "인적", "전문가", "정보", "데이터", "기술", "시설", "장소", "공간",
-    "자원", "장비", "노하우", "비용", "물적",
-)
-SHARING_VERBS: tuple[str, ...] = ("공유", "분담", "투입", "출연", "부담", "공동", "지원", "제공", "연계")
-SUSTAINABILITY_TERMS: tuple[str, ...] = (
-    "조례", "협동조합", "법인", "전담", "상시", "정례화", "제도화", "제도 정비", "제도정비", "설립",
-    "신설", "인력 증원", "협의회", "협의체", "협약", "지속가능성", "지속적", "전국", "확산", "예산 확보",
-    "자체적으로", "공사",
-)
-PARTIAL_MARKERS: tuple[str, ...] = ("어느 정도", "약한", "일부")
+# --- Narrative reading ---------------------------------------------------------------------------
+# The vocabularies (central bodies, firm markers, hedges, each criterion's cues) are data a domain
+# expert edits: pipeline/reading/lexicons/*.csv, loaded and checked by pipeline.reading.lexicons.
 
 # --- Scoring input and output ---------------------------------------------------------------------
 

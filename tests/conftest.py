@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.dataset import Dataset, build_dataset, read_report
+from pipeline.data.dataset import Dataset, build_dataset, read_report
 
 
 @pytest.fixture(autouse=True)
@@ -23,8 +23,8 @@ def report_text() -> str:
 
 @pytest.fixture(scope="session")
 def dataset(report_text: str) -> Dataset:
-    from pipeline.label_noise import narrative_label_issues
-    from pipeline.narrative_corpus import read_raw_narratives
+    from pipeline.data.label_noise import narrative_label_issues
+    from pipeline.data.narrative_corpus import read_raw_narratives
 
     built = build_dataset(report_text, read_raw_narratives())
     built.narrative_issues = narrative_label_issues(built.narratives)
@@ -44,8 +44,8 @@ HELD_OUT_SHARE = 0.25
 @pytest.fixture(scope="session")
 def split() -> tuple:
     """(base, held_out): the report's cases split by title group, case studies always in base."""
-    from pipeline.dataset import load_cases
-    from pipeline.evaluation import hold_out_title_groups
+    from pipeline.data.dataset import load_cases
+    from pipeline.modeling.evaluation import hold_out_title_groups
 
     return hold_out_title_groups(load_cases(), HELD_OUT_SHARE)
 
@@ -60,7 +60,7 @@ def trained(tmp_path_factory, split):
     """One real `collab train --exclude` run (all targets, 1 x 2-fold CV) on the base split into a
     temporary models dir and MLflow store: (root, tracking URI, manifest)."""
     from pipeline import config
-    from pipeline.training import train
+    from pipeline.jobs.training import train
 
     assert set(EXCLUDED_IDS) <= set(split[0]["id"])
     root = tmp_path_factory.mktemp("train")

@@ -1,0 +1,130 @@
+"""The reviewer-labelled data: versioned batches beside the report-derived cases, never inside them.
+
+`data/labelled/` holds one CSV per accepted reviewed file (`v001.csv`, `v002.csv`, ...) and
+`index.json`, which records for each version its source file and sha256, when it was added, the
+rows left out and why, and what retraining decided. A version the promotion rule refused stays on
+disk for the record but is not used for training again; a promoted or forced one is.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline import config
+from pipeline.artifacts import sha256_file
+from pipeline.data.dataset import meets_criteria
+from pipeline.data.normalise import normalise_title
+from pipeline.data.regions import resolve_region
+from pipeline.data.reviewed import BATCH_COLUMNS, Reviewed
+from pipeline.data.title_groups import assign_title_groups
+from pipeline.io import CSV_ENCODING, atomic_write, atomic_write_text
+
+INDEX_NAME = "index.json"
+PENDING, PROMOTED, REFUSED, FORCED, FAILED = "pending", "promoted", "refused", "forced", "failed"
+# Versions whose rows train later models.
+TRAINING_STATUSES: tuple[str, ...] = (PROMOTED, FORCED)
+
+
+def read_index(directory: Path = config.LABELLED_DIR) -> list[dict]:
+    path = Path(directory) / INDEX_NAME
+    if not path.exists():
+        return []
+    return json.loads(path.read_text(encoding="utf-8"))["versions"]
+
+
+def _write_index(directory: Path, versions: list[dict]) -> None:
+    text = json.dumps({"versions": versions}, ensure_ascii=False, indent=2) + "\n"
+    atomic_write_text(Path(directory) / INDEX_NAME, text)
+
+
+def training_versions(directory: Path = config.LABELLED_DIR) -> list[int]:
+    """The versions whose rows are part of the training data."""
+    return [v["version"] for v in read_index(directory) if v["status"] in TRAINING_STATUSES]
+
+
+def already_added(reviewed: Reviewed, directory: Path = config.LABELLED_DIR) -> dict | None:
+    """The training version made from this very file, if there is one."""
+    for version in read_index(directory):
+        if version["source_sha256"] == reviewed.sha256 and version["status"] in TRAINING_STATUSES:
+            return version
+    return None
+
+
+def add_version(reviewed: Reviewed, directory: Path = config.LABELLED_DIR) -> dict:
+    """Write the accepted rows as the next version and record it (status pending); returns the entry."""
+    directory = Path(directory)
+    versions = read_index(directory)
+    number = max((v["version"] for v in versions), default=0) + 1
+    path = directory / f"v{number:03d}.csv"
+    rows = reviewed.accepted.reindex(columns=list(BATCH_COLUMNS))
+    atomic_write(path, lambda tmp: rows.to_csv(tmp, index=False, encoding=CSV_ENCODING, lineterminator="\r\n"))
+    entry = {
+        "version": number,
+        "file": path.name,
+        "sha256": sha256_file(path),
+        "rows": len(rows),
+        "source": reviewed.source.name,
+        "source_sha256": reviewed.sha256,
+        "source_rows": reviewed.rows_read,
+        "added": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "rejected": [{reviewed.unit: r.line, "reason": r.reason} for r in reviewed.rejected],
+        "status": PENDING,
+    }
+    _write_index(directory, [*versions, entry])
+    return entry
+
+
+def record_decision(directory: Path, version: int, status: str, **details) -> None:
+    """Set a version's status (promoted, refused or forced) and what led to it."""
+    versions = read_index(directory)
+    for entry in versions:
+        if entry["version"] == version:
+            entry.update(status=status, **details)
+    _write_index(directory, versions)
+
+
+def read_version(directory: Path, entry: dict) -> pd.DataFrame:
+    """One version's rows, after checking the file is the one the index recorded."""
+    path = Path(directory) / entry["file"]
+    if sha256_file(path) != entry["sha256"]:
+        raise ValueError(f"{path} was changed after it was added (sha256 differs from {INDEX_NAME})")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=CSV_ENCODING)
+
+
+def training_cases(base: pd.DataFrame, directory: Path, versions: list[int]) -> pd.DataFrame:
+    """The report's cases followed by the rows of `versions`, with title groups recomputed over all
+    of them (a reviewed entry that repeats a report case joins its group) and a `labelled_version`
+    column (0 for the report's cases)."""
+    frames = [base.assign(id=base["id"].astype(str), labelled_version=0)]
+    by_number = {v["version"]: v for v in read_index(directory)}
+    for number in versions:
+        rows = read_version(directory, by_number[number])
+        region = rows["region"].map(lambda r: resolve_region(r).canonical if r else "")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "id": [f"L{number:03d}-{line}" for line in rows["source_line"]],
+                    "region": region,
+                    "region_raw": rows["region"],
+                    "title": rows["title"],
+                    **{c: rows[c] for c in ("service_field", "actor_type", *config.MARK_COLUMNS)},
+                    "meets_criteria": [meets_criteria(r, s) for r, s in zip(rows["resource_sharing"], rows["sustainability"])],
+                    "title_norm": rows["title"].map(normalise_title),
+                    "case_study": "",
+                    "source_line": rows["source_line"],
+                    "labelled_version": number,
+                }
+            )
+        )
+    cases = pd.concat(frames, ignore_index=True)
+    cases["title_group"] = assign_title_groups(list(cases["title_norm"]), list(cases["region"]))
+    for column in ("case_study", "parse_notes", "raw_name"):
+        if column in cases:
+            cases[column] = cases[column].fillna("")
+    cases["labelled_version"] = cases["labelled_version"].astype(np.int64)
+    return cases

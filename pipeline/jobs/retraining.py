@@ -1,0 +1,381 @@
+"""`collab retrain --add REVIEWED`: learn from reviewers' corrections without ever getting worse.
+
+1. The reviewed file is validated (reviewed.py) and its accepted rows become a new version of the
+   labelled data (labelled.py); the report-derived data is never edited.
+2. Champion and challenger are cross-validated on the same grouped folds of the combined data:
+   in each fold the challenger's recipe learns from the whole training part, the champion's from
+   the part it had (the report and the versions it was trained on). Both are tested on the same
+   held-out part, beside the two baselines.
+3. The challenger is fitted on all the combined data (its narrative models on the same narratives
+   as the champion's: reviewed narratives do not train them yet), logged and registered (alias
+   `challenger`).
+4. The rule (`decide`): the primary metric is the mean over the title targets of macro-F1 on the
+   trusted cases of each held-out fold. The challenger is promoted (alias `champion`, and its
+   bundle replaces `models/`) unless
+   - its mean paired fold difference to the champion is below -PROMOTION_Z standard errors, or
+   - the reviewed labels agree with the champion's out-of-fold probabilities no better than
+     shuffled labels do (permutation test, p > LABEL_SIGNAL_ALPHA), or
+   - its narrative accuracy on the 23 case studies (mean over the labels) falls by more than
+     PROMOTION_NARRATIVE_SLACK narratives in 23, when both models were measured there (a
+     retraining does not re-measure narrative models it fits on unchanged narratives).
+   `--force` promotes regardless and says so in the run, the registry and the data index.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipeline import config, tracking
+from pipeline.artifacts import BUNDLE_NAME, load_bundle, read_manifest
+from pipeline.data import labelled
+from pipeline.data.reviewed import Reviewed
+from pipeline.io import atomic_path
+from pipeline.jobs.training import fit_and_log, log_common, log_evaluation, narrative_metric_key, set_alias
+from pipeline.modeling.evaluation import TargetResult, evaluate_targets
+from pipeline.modeling.models import make_char_baseline, make_classifier, make_majority
+from pipeline.modeling.narrative_models import NARRATIVE_LABELS as COMBINED_LABELS
+
+CHALLENGER_DIR_NAME = "challenger"
+# The primary metric is scored on the trusted cases of each held-out fold: the report's and those
+# of versions already promoted. The new rows are what is being judged, so they cannot also be the
+# yardstick: a file of wrong labels would make every model look equally bad on itself.
+PRIMARY = "macro_f1_trusted"
+COMPARISON_BUILDERS = {
+    "model": make_classifier,  # the challenger
+    "champion": make_classifier,  # same recipe, less data: see train_masks in compare()
+    "majority": make_majority,
+    "char_ngram_lr": make_char_baseline,
+}
+
+
+@dataclass
+class Decision:
+    """What the promotion rule concluded, with the figures it used."""
+
+    rule_promotes: bool
+    forced: bool
+    reason: str
+    primary: dict = field(default_factory=dict)
+    labels: dict = field(default_factory=dict)
+    narratives: dict = field(default_factory=dict)
+
+    @property
+    def promote(self) -> bool:
+        return self.rule_promotes or self.forced
+
+    @property
+    def status(self) -> str:
+        if self.rule_promotes:
+            return labelled.PROMOTED
+        return labelled.FORCED if self.forced else labelled.REFUSED
+
+
+def paired_differences(results: dict[str, TargetResult]) -> np.ndarray:
+    """Per fold: mean over targets of challenger minus champion macro-F1 on the trusted cases."""
+    per_target = [
+        [m[PRIMARY] - c[PRIMARY] for m, c in zip(r.scores["model"], r.scores["champion"])]
+        for r in results.values()
+    ]
+    return np.mean(np.array(per_target), axis=0)
+
+
+def label_signal(results: dict[str, TargetResult], new_rows: np.ndarray, seed: int = config.SEED) -> dict:
+    """Permutation test: do the reviewed labels agree with the champion better than shuffled ones?
+
+    The statistic is the mean probability the champion's recipe (trained without the new rows,
+    out of fold) gives the reviewer's label, averaged over targets; the null shuffles each
+    target's labels among the new rows, keeping how often each label occurs.
+    """
+    rng = np.random.default_rng(seed)
+    rows = np.flatnonzero(new_rows)
+    n, permutations = len(rows), config.LABEL_SIGNAL_PERMUTATIONS
+    observed, null = 0.0, np.zeros(permutations)
+    for result in results.values():
+        proba = result.oof_proba["champion"][rows]
+        codes = np.array([result.labels.index(v) for v in result.truth[rows]])
+        observed += proba[np.arange(n), codes].mean() / len(results)
+        shuffled = codes[np.argsort(rng.random((permutations, n)), axis=1)]
+        null += proba[np.arange(n), shuffled].mean(axis=1) / len(results)
+    p_value = float((1 + np.sum(null >= observed)) / (permutations + 1))
+    return {
+        "statistic": "mean champion probability of the reviewer's label (out of fold)",
+        "observed": round(float(observed), 4),
+        "shuffled_mean": round(float(null.mean()), 4),
+        "p_value": round(p_value, 4),
+        "rows": n,
+        "passes": p_value <= config.LABEL_SIGNAL_ALPHA,
+    }
+
+
+def case_study_accuracy(narrative_metrics: dict) -> dict[str, dict]:
+    """label -> {"accuracy", "n"} of the narrative model on the 23 case studies, from a manifest's
+    `narrative_metrics` (empty when the narratives were not cross-validated: a retraining fits
+    the narrative models on the same narratives as the champion's, so they are not re-measured)."""
+    if not narrative_metrics:
+        return {}
+    n = narrative_metrics["n"]["case_studies"]
+    return {
+        label: {"accuracy": narrative_metrics["case_studies"][label]["model"]["accuracy"], "n": n}
+        for label in COMBINED_LABELS
+        if label in narrative_metrics["case_studies"]
+    }
+
+
+def narrative_mean(metrics: dict) -> float | None:
+    values = [metrics[label]["accuracy"] for label in COMBINED_LABELS if label in metrics]
+    return float(np.mean(values)) if values else None
+
+
+def decide(
+    results: dict[str, TargetResult],
+    champion_narratives: dict,
+    challenger_narratives: dict,
+    labels: dict | None = None,
+    force: bool = False,
+) -> Decision:
+    """Apply the promotion rule (module docstring) to a champion/challenger comparison."""
+    diffs = paired_differences(results)
+    mean = float(diffs.mean())
+    se = float(diffs.std(ddof=1) / np.sqrt(len(diffs))) if len(diffs) > 1 else 0.0
+    threshold = -config.PROMOTION_Z * se
+    primary = {
+        "metric": "mean over targets of macro-F1 on the trusted cases of each held-out fold, paired by fold",
+        "challenger_minus_champion": round(mean, 4),
+        "standard_error": round(se, 4),
+        "threshold": round(threshold, 4),
+        "folds": len(diffs),
+        "per_target": {
+            t: round(r.summary()["model"][f"{PRIMARY}_mean"] - r.summary()["champion"][f"{PRIMARY}_mean"], 4)
+            for t, r in results.items()
+        },
+        "passes": mean >= threshold,
+    }
+    narratives: dict = {}
+    before, after = narrative_mean(champion_narratives), narrative_mean(challenger_narratives)
+    if before is not None and after is not None:
+        n = challenger_narratives[COMBINED_LABELS[0]]["n"]
+        slack = config.PROMOTION_NARRATIVE_SLACK / n
+        narratives = {
+            "champion_mean_accuracy": round(before, 4),
+            "challenger_mean_accuracy": round(after, 4),
+            "allowed_drop": round(slack, 4),
+            "passes": after >= before - slack - 1e-9,
+        }
+    reasons = []
+    if primary["passes"]:
+        reasons.append(
+            f"macro-F1 {mean:+.3f} (threshold {threshold:+.3f} = -{config.PROMOTION_Z:g} SE): not worse beyond noise"
+        )
+    else:
+        reasons.append(f"macro-F1 {mean:+.3f} is below {threshold:+.3f} (-{config.PROMOTION_Z:g} SE): worse beyond noise")
+    labels = labels or {}
+    if labels and not labels["passes"]:
+        reasons.append(
+            f"the reviewed labels agree with the champion no better than shuffled labels "
+            f"(p={labels['p_value']:.3f} > {config.LABEL_SIGNAL_ALPHA}): a sorted column, shifted rows or careless labels?"
+        )
+    elif labels:
+        reasons.append(f"the reviewed labels carry signal (permutation p={labels['p_value']:.3f})")
+    if narratives and not narratives["passes"]:
+        reasons.append(
+            f"narrative accuracy fell from {before:.3f} to {after:.3f} (more than {config.PROMOTION_NARRATIVE_SLACK} in {n})"
+        )
+    elif narratives:
+        reasons.append(f"narrative accuracy {before:.3f} -> {after:.3f}")
+    rule_promotes = bool(primary["passes"] and labels.get("passes", True) and narratives.get("passes", True))
+    reason = "; ".join(reasons)
+    if force and not rule_promotes:
+        reason = "forced (--force): " + reason
+    return Decision(rule_promotes, force, reason, primary, labels, narratives)
+
+
+def compare(
+    cases: pd.DataFrame, champion_rows: np.ndarray, repeats: int, folds: int, seed: int
+) -> dict[str, TargetResult]:
+    """Champion and challenger (and the baselines) on the same grouped folds of `cases`; the
+    champion's recipe learns only from `champion_rows`, the data it already had, which is also
+    the trusted subset the primary metric is scored on."""
+    return evaluate_targets(
+        cases,
+        list(config.TARGETS),
+        repeats,
+        folds,
+        seed,
+        COMPARISON_BUILDERS,
+        train_masks={"champion": champion_rows},
+        subsets={"trusted": champion_rows},
+    )
+
+
+@dataclass
+class RetrainOutcome:
+    version: dict
+    decision: Decision
+    results: dict[str, TargetResult]
+    champion_manifest: dict
+    challenger_manifest: dict
+
+    def format(self) -> str:
+        lines = [
+            (
+                f"labelled data version {self.version['version']}: {self.version['rows']} rows added "
+                f"from {self.version['source']} ({len(self.version['rejected'])} left out)"
+            ),
+            "macro-F1 on the same grouped folds: trusted cases (the primary metric) | all held-out cases",
+            f"{'target':<16}{'champion':>9}{'challenger':>11}{'diff':>8}  |{'champion':>9}{'challenger':>11}{'char n-gram':>12}{'majority':>9}",
+        ]
+        for target, result in self.results.items():
+            s = result.summary()
+            trusted = [s[n][f"{PRIMARY}_mean"] for n in ("champion", "model")]
+            lines.append(
+                f"{target:<16}{trusted[0]:>9.3f}{trusted[1]:>11.3f}{trusted[1] - trusted[0]:>+8.3f}  |"
+                + "".join(
+                    f"{s[n]['macro_f1_mean']:>{w}.3f}"
+                    for n, w in (("champion", 9), ("model", 11), ("char_ngram_lr", 12), ("majority", 9))
+                )
+            )
+        p = self.decision.primary
+        lines.append(
+            f"primary: challenger - champion {p['challenger_minus_champion']:+.4f} "
+            f"(SE {p['standard_error']:.4f} over {p['folds']} folds; threshold {p['threshold']:+.4f})"
+        )
+        q = self.decision.labels
+        lines.append(
+            f"reviewed labels vs champion: mean probability {q['observed']:.3f}, shuffled {q['shuffled_mean']:.3f}, "
+            f"permutation p {q['p_value']:.4f} over {q['rows']} rows"
+        )
+        champion_n = case_study_accuracy(self.champion_manifest.get("narrative_metrics", {}))
+        challenger_n = case_study_accuracy(self.challenger_manifest.get("narrative_metrics", {}))
+        for label in COMBINED_LABELS:
+            if label in champion_n and label in challenger_n:
+                lines.append(
+                    f"narratives {label:<16} champion {champion_n[label]['accuracy']:.3f}  "
+                    f"challenger {challenger_n[label]['accuracy']:.3f}  (n={challenger_n[label]['n']})"
+                )
+        verdict = {
+            labelled.PROMOTED: f"PROMOTED: version {self.challenger_manifest.get('registered_version')} is now @{config.MODEL_ALIAS}",
+            labelled.FORCED: f"PROMOTED BY --force: version {self.challenger_manifest.get('registered_version')} is now @{config.MODEL_ALIAS}",
+            labelled.REFUSED: f"KEPT THE CHAMPION: version {self.challenger_manifest.get('registered_version')} stays @{config.CHALLENGER_ALIAS}",
+        }[self.decision.status]
+        lines.append(f"{verdict} ({self.decision.reason})")
+        return "\n".join(lines)
+
+
+def retrain(
+    reviewed: Reviewed,
+    base_cases: pd.DataFrame,
+    labelled_dir: Path = config.LABELLED_DIR,
+    models_dir: Path = config.MODELS_DIR,
+    repeats: int = config.CV_REPEATS,
+    folds: int = config.CV_FOLDS,
+    seed: int = config.SEED,
+    force: bool = False,
+) -> RetrainOutcome:
+    """Add a validated reviewed file as a new labelled version, train and judge a challenger."""
+    champion_manifest = read_manifest(models_dir)
+    load_bundle(models_dir)  # refuse a damaged champion before any work
+    if reviewed.accepted.empty:
+        raise ValueError(f"{reviewed.source.name}: no row can be used ({len(reviewed.rejected)} left out)")
+    previous = labelled.already_added(reviewed, labelled_dir)
+    if previous is not None:
+        raise ValueError(
+            f"{reviewed.source.name} was already added as labelled version {previous['version']} ({previous['status']})"
+        )
+    champion_versions = list(champion_manifest.get("data", {}).get("labelled_versions", []))
+    version = labelled.add_version(reviewed, labelled_dir)
+    cases = labelled.training_cases(base_cases, labelled_dir, [*champion_versions, version["version"]])
+    champion_rows = (cases["labelled_version"] != version["version"]).to_numpy()
+    data_info = {
+        "source": f"data/processed/cases.csv + {labelled_dir.name}/ versions {[*champion_versions, version['version']]}",
+        "name": f"krila-appendix+labelled-v{version['version']:03d}",
+        "labelled_versions": [*champion_versions, version["version"]],
+    }
+
+    try:
+        outcome = _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, models_dir, repeats, folds, seed, force)
+    except BaseException as error:
+        # The version stays on disk for the record; it never trains anything.
+        labelled.record_decision(labelled_dir, version["version"], labelled.FAILED, decision=f"retraining failed: {error!r}")
+        raise
+    labelled.record_decision(
+        labelled_dir,
+        version["version"],
+        outcome.decision.status,
+        decision=outcome.decision.reason,
+        mlflow_run_id=outcome.challenger_manifest["mlflow_run_id"],
+        registered_version=outcome.challenger_manifest["registered_version"],
+    )
+    outcome.version = next(v for v in labelled.read_index(labelled_dir) if v["version"] == version["version"])
+    return outcome
+
+
+def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, models_dir, repeats, folds, seed, force) -> RetrainOutcome:
+    """The MLflow run of one retraining: compare, fit and register the challenger, decide, promote."""
+    mlflow = tracking.setup()
+    with mlflow.start_run(run_name="retrain") as run:
+        mlflow.set_tags(
+            {
+                "kind": "retrain",
+                "reviewed_file": reviewed.source.name,
+                "reviewed_sha256": reviewed.sha256,
+                "labelled_version": version["version"],
+                "champion_run_id": champion_manifest.get("mlflow_run_id", ""),
+                "force": str(force).lower(),
+            }
+        )
+        log_common(mlflow, cases, repeats, folds, seed, list(config.TARGETS), data_info)
+        mlflow.log_metrics(
+            {"reviewed.rows_read": reviewed.rows_read, "reviewed.accepted": len(reviewed.accepted), "reviewed.rejected": len(reviewed.rejected)}
+        )
+        mlflow.log_dict(version, "labelled_version.json")
+        results = compare(cases, champion_rows, repeats, folds, seed)
+        log_evaluation(mlflow, results, cases)
+        challenger_dir = Path(models_dir) / CHALLENGER_DIR_NAME
+        challenger = fit_and_log(mlflow, run, cases, list(config.TARGETS), challenger_dir, seed, results, data_info)
+        set_alias(mlflow, config.CHALLENGER_ALIAS, challenger["registered_version"])
+
+        decision = decide(
+            results,
+            case_study_accuracy(champion_manifest.get("narrative_metrics", {})),
+            case_study_accuracy(challenger.get("narrative_metrics", {})),
+            label_signal(results, ~champion_rows, seed),
+            force,
+        )
+        # The challenger's narrative figures are logged by fit_and_log as narratives.*.
+        for key, value in case_study_accuracy(champion_manifest.get("narrative_metrics", {})).items():
+            mlflow.log_metric(f"champion_narratives.{narrative_metric_key(key)}.accuracy", value["accuracy"])
+        mlflow.log_metrics(
+            {
+                "primary.challenger_minus_champion": decision.primary["challenger_minus_champion"],
+                "primary.standard_error": decision.primary["standard_error"],
+                "primary.threshold": decision.primary["threshold"],
+                "labels.p_value": decision.labels["p_value"],
+                "labels.observed": decision.labels["observed"],
+                "labels.shuffled_mean": decision.labels["shuffled_mean"],
+                "promoted": float(decision.promote),
+            }
+        )
+        mlflow.log_dict(asdict(decision) | {"status": decision.status, "promote": decision.promote}, "decision.json")
+        mlflow.set_tags({"decision": decision.status, "decision_reason": decision.reason[:5000]})
+        client = mlflow.MlflowClient()
+        registered = str(challenger["registered_version"])
+        client.set_model_version_tag(config.MODEL_NAME, registered, "decision", decision.status)
+        client.set_model_version_tag(config.MODEL_NAME, registered, "labelled_version", str(version["version"]))
+        if decision.promote:
+            _install(challenger_dir, Path(models_dir))
+            set_alias(mlflow, config.MODEL_ALIAS, challenger["registered_version"])
+
+    return RetrainOutcome(version, decision, results, champion_manifest, challenger)
+
+
+def _install(source: Path, target: Path) -> None:
+    """Make the challenger's bundle the one `collab score` loads. The bundle goes first: until the
+    manifest follows, the old manifest's sha256 refuses the new bundle instead of mixing the two."""
+    for name in (BUNDLE_NAME, config.MANIFEST.name):
+        with atomic_path(target / name) as tmp:
+            shutil.copyfile(source / name, tmp)

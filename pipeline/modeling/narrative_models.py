@@ -1,0 +1,145 @@
+"""The narrative models and the baselines they are measured against.
+
+Every estimator here takes a sequence of NarrativeReadings (narratives.read_narratives), so Kiwi
+reads a narrative once however many models look at it. Labels are the report's; sustainability
+is learned as O (O or △) against X, as for the title models.
+
+Resource sharing is O for every appendix case and every case study, so nothing can learn when it
+is absent: its probability is the training rate with one pseudo-case of each kind (Laplace), and
+the detector's sentences are shown as evidence only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.dummy import DummyClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer
+
+from pipeline import config
+from pipeline.modeling.calibration import CalibratedDecision
+from pipeline.modeling.features import char_ngrams
+from pipeline.modeling.narrative_features import CUE_FAMILIES, narrative_features, reading_text
+from pipeline.reading.narratives import NarrativeReading
+
+# Labels a narrative model learns, in the order the scored file shows them.
+NARRATIVE_LABELS: tuple[str, ...] = ("service_field", "actor_type", "tech_applied", "tech_applicable", "sustainability")
+# Two-class labels whose evidence sentences are ordered by how much each pushed the decision.
+EVIDENCE_LABELS: tuple[str, ...] = ("tech_applied", "tech_applicable", "sustainability")
+
+
+def narrative_labels(frame: pd.DataFrame, label: str) -> np.ndarray:
+    """A label column as the models learn it: sustainability's △ counts with O."""
+    values = frame[label].astype(str)
+    if label == "sustainability":
+        values = values.replace({config.MARK_PARTIAL: config.MARK_YES})
+    return values.to_numpy()
+
+
+def make_narrative_model(label: str, seed: int = config.SEED) -> CalibratedDecision:
+    """Reading features -> logistic regression (balanced classes), calibrated in its training folds."""
+    return CalibratedDecision(
+        Pipeline(
+            [
+                ("features", narrative_features(CUE_FAMILIES[label])),
+                ("clf", LogisticRegression(class_weight="balanced", C=config.NARRATIVE_C, max_iter=5000)),
+            ]
+        ),
+        seed=seed,
+    )
+
+
+def make_narrative_char_baseline() -> Pipeline:
+    """Character n-gram TF-IDF of head and narrative + logistic regression (balanced classes)."""
+    return Pipeline(
+        [
+            ("text", FunctionTransformer(reading_text)),
+            ("chars", char_ngrams((1, 3))),
+            ("clf", LogisticRegression(class_weight="balanced", max_iter=5000)),
+        ]
+    )
+
+
+def make_narrative_majority() -> DummyClassifier:
+    """The most frequent training label; probabilities are the training shares."""
+    return DummyClassifier(strategy="prior")
+
+
+class RuleReading(ClassifierMixin, BaseEstimator):
+    """The hand-written reading as it was before learning: actor type from the actors found, the
+    criteria from the detectors with their hand-set confidences. Learns nothing; `fit` only
+    records the classes. No rule reads a service field."""
+
+    def __init__(self, label: str = "sustainability") -> None:
+        self.label = label
+
+    def fit(self, X: Sequence[NarrativeReading], y) -> "RuleReading":
+        self.classes_ = np.unique(np.asarray(y).astype(str))
+        return self
+
+    def _yes(self, reading: NarrativeReading) -> float:
+        if self.label == "meets_criteria":
+            findings = reading.findings
+            return findings["resource_sharing"].proba_yes * findings["sustainability"].proba_yes
+        return reading.findings[self.label].proba_yes
+
+    def predict_proba(self, X: Sequence[NarrativeReading]) -> np.ndarray:
+        classes = list(self.classes_)
+        out = np.zeros((len(X), len(classes)))
+        for i, reading in enumerate(X):
+            if self.label == "actor_type":
+                if reading.actor_type in classes:
+                    out[i, classes.index(reading.actor_type)] = 1.0
+                continue
+            p = self._yes(reading)
+            if config.MARK_YES in classes:
+                out[i, classes.index(config.MARK_YES)] = p
+            if config.MARK_NO in classes:
+                out[i, classes.index(config.MARK_NO)] = 1.0 - p
+        return out
+
+    def predict(self, X: Sequence[NarrativeReading]) -> np.ndarray:
+        if self.label == "actor_type":
+            return np.array([r.actor_type for r in X])
+        # The detectors' own decision: O (or △) when its probability of yes is above one half.
+        return np.where(self.predict_proba(X)[:, list(self.classes_).index(config.MARK_YES)] > 0.5, config.MARK_YES, config.MARK_NO)
+
+
+def resource_sharing_rate(frame: pd.DataFrame) -> float:
+    """P(resource sharing O): the training share with one pseudo-case of O and one of X."""
+    yes = int((frame["resource_sharing"] == config.MARK_YES).sum())
+    return (yes + 1) / (len(frame) + 2)
+
+
+def fit_narrative_models(frame: pd.DataFrame, readings: Sequence[NarrativeReading], seed: int = config.SEED) -> dict:
+    """The scoring bundle's narrative part: a calibrated model per label and the sharing rate."""
+    X = pd.Series(list(readings), dtype=object)
+    groups = frame["split_group"].to_numpy()
+    models = {label: make_narrative_model(label, seed).fit(X, narrative_labels(frame, label), groups=groups) for label in NARRATIVE_LABELS}
+    return {"models": models, "resource_sharing_rate": resource_sharing_rate(frame)}
+
+
+def sentence_pushes(
+    model: CalibratedDecision, readings: Sequence[NarrativeReading], candidates: Sequence[Sequence[int]]
+) -> list[dict[int, float]]:
+    """For each reading, how much each candidate sentence raises the calibrated probability of O:
+    the probability with the whole narrative minus the probability with that sentence left out.
+    One predict_proba call for all readings and their variants."""
+    variants, owners = [], []
+    for k, (reading, indices) in enumerate(zip(readings, candidates)):
+        variants.append(reading)
+        variants += [reading.without(i) for i in indices]
+        owners.append(len(variants) - len(indices) - 1)
+    if not variants:
+        return []
+    positive = list(model.classes_).index(config.MARK_YES)
+    p = model.predict_proba(pd.Series(variants, dtype=object))[:, positive]
+    return [
+        {i: float(p[start] - p[start + 1 + j]) for j, i in enumerate(indices)}
+        for start, indices in zip(owners, candidates)
+    ]

@@ -1,0 +1,100 @@
+"""Who takes part in a case: actors found in text, and the report's actor type derived from them.
+
+Local governments come from the gazetteer, central bodies from lexicon("central_bodies"), other
+public bodies from their suffixes (…공사, …대학교, …센터) and private partners from firm markers.
+`actor_type` applies the report's five types to the kinds found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.data.regions import name_forms
+from pipeline.reading.lexicons import lexicon
+
+LOCAL, CENTRAL, PUBLIC, PRIVATE = "지자체", "중앙", "기타", "민간"
+# A firm's name ends where a particle (or nothing Korean) follows: "롯데웰푸드와" names 롯데웰푸드.
+_NAME_END = r"(?=(?:와|과|이|가|은|는|을|를|의|에서|에|도|으로|로)?(?:[^가-힣A-Za-z]|$))"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One mention of a participant: its name, kind (지자체/중앙/기타/민간) and offsets."""
+
+    name: str
+    kind: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[str, re.Pattern]]:
+    # Short province names ("경기") alone are too ambiguous in prose; full names are not.
+    names = name_forms(metro_alias=True)
+    local = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    central = "|".join(sorted(map(re.escape, lexicon("central_bodies")), key=len, reverse=True))
+    public = "|".join(sorted(map(re.escape, set(lexicon("public_body_suffixes"))), key=len, reverse=True))
+    private = "|".join(sorted(map(re.escape, lexicon("private_markers")), key=len, reverse=True))
+    # A government's name followed by one of its agencies ("경상남도 수산자원연구소",
+    # "고용노동부 광주고용센터") names the agency, which the report counts as 기타.
+    return [
+        (PUBLIC, re.compile(rf"(?:(?:{central}|{local}) )?[가-힣A-Za-z0-9]{{1,15}}(?:{public})(?![가-힣])")),
+        (CENTRAL, re.compile(rf"(?:{central})")),
+        (
+            PRIVATE,
+            re.compile(
+                rf"(?:(?:\(주\)|㈜|주식회사)\s*[가-힣A-Za-z]+?{_NAME_END}"
+                rf"|[가-힣A-Za-z]*(?:{private})[가-힣A-Za-z]*?{_NAME_END}(?:\(주\)|㈜)?)"
+            ),
+        ),
+        (LOCAL, re.compile(rf"(?<![가-힣])(?:{local})(?=$|[^가-힣]|[은는이가을를의와과에도로])")),
+    ]
+
+
+def _in_award_sentence(text: str, start: int) -> bool:
+    begin = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start)) + 1
+    end = min(i for i in (text.find("\n", start), text.find(". ", start), len(text)) if i >= 0)
+    return any(marker in text[begin:end] for marker in lexicon("award_markers"))
+
+
+def extract_actors(text: str) -> list[Actor]:
+    """Every actor mention, left to right; a span claimed by an earlier kind is not re-used.
+
+    Central bodies named in a sentence about contests or awards are skipped: there they are the
+    organiser (행정안전부 공모), not a partner.
+    """
+    taken = [False] * len(text)
+    found = []
+    for kind, pattern in _patterns():
+        for m in pattern.finditer(text):
+            if any(taken[m.start() : m.end()]):
+                continue
+            if kind == CENTRAL and _in_award_sentence(text, m.start()):
+                continue
+            for i in range(m.start(), m.end()):
+                taken[i] = True
+            found.append(Actor(m.group(0), kind, m.start(), m.end()))
+    return sorted(found, key=lambda a: a.start)
+
+
+def actor_type(actors: list[Actor], region_governments: int = 1) -> str:
+    """The report's actor type from the kinds of actors present.
+
+    Central and private together make 지자체-중앙-민간; otherwise central makes 지자체-중앙, private
+    makes 지자체-민간, two or more local governments make 지자체-지자체, and anything else (public
+    bodies, universities, civic groups) is 지자체-기타. `region_governments` counts the
+    governments named in the entry's own region field.
+    """
+    kinds = {a.kind for a in actors}
+    locals_ = {a.name for a in actors if a.kind == LOCAL}
+    if CENTRAL in kinds and PRIVATE in kinds:
+        return "지자체-중앙-민간"
+    if CENTRAL in kinds:
+        return "지자체-중앙"
+    if PRIVATE in kinds:
+        return "지자체-민간"
+    if len(locals_) >= 2 or region_governments >= 2:
+        return "지자체-지자체"
+    return "지자체-기타"

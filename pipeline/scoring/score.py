@@ -1,0 +1,273 @@
+"""Scoring new contest entries: `score_frame`, shared by the CLI, the MLflow model and the tests.
+
+Each row gets every label of the report (Korean categories, O/X/△), a probability for each, the
+evidence sentences behind the four criteria, `needs_review` with its reasons, and `error` when the
+row could not be scored at all. Rows are never dropped or reordered.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from pipeline import config
+from pipeline.artifacts import load_bundle
+from pipeline.data.dataset import meets_criteria
+from pipeline.data.entries import canonical_inputs, resolve_columns, row_error
+from pipeline.modeling.narrative_models import EVIDENCE_LABELS, NARRATIVE_LABELS, sentence_pushes
+from pipeline.reading.detectors import DONE
+from pipeline.reading.narratives import read_narratives
+from pipeline.text.compose import compose_text
+
+LABELS: tuple[str, ...] = (
+    "service_field",
+    "actor_type",
+    "tech_applied",
+    "tech_applicable",
+    "resource_sharing",
+    "sustainability",
+    "meets_criteria",
+    "model_type",
+    "sub_type",
+)
+CRITERIA: tuple[str, ...] = ("tech_applied", "tech_applicable", "resource_sharing", "sustainability")
+OUTPUT_COLUMNS: tuple[str, ...] = (
+    *(c for label in LABELS for c in (label, f"{label}_proba")),
+    "needs_review",
+    "review_reasons",
+    "uncertain_labels",
+    "review_priority",
+    *(f"evidence_{c}" for c in CRITERIA),
+    "evidence_actors",
+    "evidence_spans",
+    "error",
+)
+NUMERIC_COLUMNS: frozenset[str] = frozenset({*(f"{label}_proba" for label in LABELS), "review_priority"})
+MAX_EVIDENCE = 3
+# Labels whose doubt flags a row for review: they decide the report's filter (meets_criteria).
+# Doubt about the others is listed in `uncertain_labels` without flagging the row.
+FLAGGING_LABELS: tuple[str, ...] = ("resource_sharing", "sustainability")
+
+
+def normalised_entropy(proba: np.ndarray) -> np.ndarray:
+    """Entropy of each row of class probabilities, divided by its maximum (log of the class count):
+    0 when the model is certain, 1 when every class is equally likely."""
+    p = np.clip(proba, 1e-12, 1.0)
+    return -(p * np.log(p)).sum(axis=1) / np.log(proba.shape[1])
+
+
+def rank_for_review(scored: pd.DataFrame) -> pd.DataFrame:
+    """The scored rows, most useful to review first: uncertainty sampling.
+
+    `review_priority` is the mean normalised entropy, over the five learned labels, of the
+    probabilities each row was decided with (the calibrated narrative models' when it has a
+    narrative, the title models' otherwise), so a reviewer's label on the top rows tells the
+    models most. Rows that could not be scored come last (a label cannot train on them). `review_rank` (1 = first)
+    and `input_row` (position in the input, 1 = first data row) are added in front; no row is lost.
+    """
+    ranked = scored.assign(input_row=np.arange(1, len(scored) + 1))
+    ranked = ranked.sort_values("review_priority", ascending=False, kind="stable", na_position="last")
+    ranked.insert(0, "input_row", ranked.pop("input_row"))
+    ranked.insert(0, "review_rank", np.arange(1, len(ranked) + 1))
+    return ranked
+
+
+def _evidence(finding, pushes: dict[int, float] | None, sentence_index: dict[int, int]) -> list[tuple[object, float | None]]:
+    """A criterion's evidence sentences with their push, most pushing first (detector order when the
+    criterion has no learned model)."""
+    if pushes is None:
+        return [(e, None) for e in finding.evidence]
+    scored = [(e, pushes.get(sentence_index.get(e.start, -1))) for e in finding.evidence]
+    return sorted(scored, key=lambda pair: -(pair[1] or 0.0))
+
+
+def _evidence_text(evidence: list[tuple[object, float | None]]) -> str:
+    """The sentences a reviewer reads first: those that pushed the learned decision towards O (for
+    resource sharing, which has no learned model, the sentences saying it is done)."""
+    if evidence and evidence[0][1] is None:
+        chosen = [e.text for e, _ in evidence if e.status == DONE]
+    else:
+        chosen = [e.text for e, push in evidence if push is not None and push > 0]
+    return " | ".join(chosen[:MAX_EVIDENCE])
+
+
+def _narrative_view(bundle: dict, readings: list) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
+    """label -> (classes, calibrated probabilities, decided labels) of the narrative models."""
+    X = pd.Series(readings, dtype=object)
+    out = {}
+    for label in NARRATIVE_LABELS:
+        model = bundle["narrative"]["models"][label]
+        proba = model.predict_proba(X)
+        out[label] = ([str(c) for c in model.classes_], proba, model.decide(proba))
+    return out
+
+
+def _score_batch(batch: pd.DataFrame, bundle: dict) -> list[dict]:
+    title_models, ranker = bundle["models"], bundle["ranker"]
+    sharing_rate = bundle["narrative"]["resource_sharing_rate"]
+    has_text = (batch["description"] != "").to_numpy()
+    with_text = np.flatnonzero(has_text)
+    readings = read_narratives(batch.iloc[with_text]) if len(with_text) else []
+    reading_at = dict(zip(with_text, readings))
+    narrative = _narrative_view(bundle, readings) if readings else {}
+    # The title models decide only the rows without a narrative.
+    title_rows = np.flatnonzero(~has_text)
+    title_input = batch.iloc[title_rows].reindex(columns=["region", "title"])
+    results: list[dict] = [{"review_reasons": [], "uncertain": []} for _ in range(len(batch))]
+    entropies = []
+    for label in NARRATIVE_LABELS:
+        views = [(with_text, *narrative[label])] if readings else []
+        if len(title_rows):
+            model = title_models[label]
+            proba = model.predict_proba(title_input)
+            classes = [str(c) for c in model.classes_]
+            views.append((title_rows, classes, proba, np.asarray(classes)[proba.argmax(axis=1)]))
+        entropy = np.zeros(len(batch))
+        for rows, classes, proba, decided in views:
+            entropy[rows] = normalised_entropy(proba)
+            for i, p, value in zip(rows, proba, decided):
+                value = str(value)
+                confidence = float(p[classes.index(value)])
+                reading = reading_at.get(i)
+                if label == "sustainability" and reading is not None and value == config.MARK_YES:
+                    if reading.findings["sustainability"].decision == config.MARK_PARTIAL:
+                        value = config.MARK_PARTIAL  # the model learns O/△ together; the wording says which
+                results[i][label], results[i][f"{label}_proba"] = value, round(confidence, 3)
+                if confidence < config.REVIEW_PROBABILITY:
+                    doubt = f"{label}: low confidence ({confidence:.2f})"
+                    results[i]["review_reasons" if label in FLAGGING_LABELS else "uncertain"].append(doubt)
+        entropies.append(entropy)
+
+    for i, priority in enumerate(np.mean(entropies, axis=0)):
+        results[i]["review_priority"] = round(float(priority), 4)
+
+    pushes = {}
+    for label in EVIDENCE_LABELS:
+        if readings:
+            candidates = [
+                [j for j, s in enumerate(r.sentences) if any(e.start == s.start for e in r.findings[label].evidence)]
+                for r in readings
+            ]
+            pushes[label] = dict(zip(with_text, sentence_pushes(bundle["narrative"]["models"][label], readings, candidates)))
+
+    # The same text the models read, so the ranker's Kiwi analysis comes from the token cache.
+    rankings = ranker.rank_many(compose_text(batch[["region", "title", "description"]]))
+    for i in range(len(batch)):
+        row, reading, ranking = results[i], reading_at.get(i), rankings[i]
+        row["model_type"] = ranking.model_type
+        row["model_type_proba"] = ranking.model_scores[ranking.model_type]
+        chosen = ranking.sub_types()
+        row["sub_type"] = " / ".join(chosen.values())
+        row["sub_type_proba"] = min(ranking.by_option[k][0][1] for k in chosen)
+        spans = []
+        if reading is None:
+            row["resource_sharing"], row["resource_sharing_proba"] = "", np.nan
+            row["meets_criteria"], row["meets_criteria_proba"] = "", np.nan
+            row["review_reasons"].append("no description: resource sharing and the criteria need a narrative")
+            for c in CRITERIA:
+                row[f"evidence_{c}"] = ""
+            row["evidence_actors"] = ""
+        else:
+            row["resource_sharing"] = config.MARK_YES if sharing_rate >= 0.5 else config.MARK_NO
+            row["resource_sharing_proba"] = round(max(sharing_rate, 1.0 - sharing_rate), 3)
+            if reading.findings["resource_sharing"].decision != config.MARK_YES:
+                row["uncertain"].append("resource_sharing: no sentence says the partners share resources")
+            row["meets_criteria"] = meets_criteria(row["resource_sharing"], row["sustainability"])
+            p_sustainable = row["sustainability_proba"] if row["sustainability"] != config.MARK_NO else 1.0 - row["sustainability_proba"]
+            p_meets = sharing_rate * p_sustainable
+            row["meets_criteria_proba"] = round(p_meets if row["meets_criteria"] == config.MARK_YES else 1.0 - p_meets, 3)
+            index = {s.start: j for j, s in enumerate(reading.sentences)}
+            for c in CRITERIA:
+                evidence = _evidence(reading.findings[c], pushes[c].get(i) if c in pushes else None, index)
+                row[f"evidence_{c}"] = _evidence_text(evidence)
+                spans += [
+                    {"label": c, "start": e.start, "end": e.end, "status": e.status, "cue": e.cue}
+                    | ({} if push is None else {"push": round(push, 4)})
+                    for e, push in evidence
+                ]
+            actors = {(a.name, a.kind) for a in reading.actors}
+            row["evidence_actors"] = "; ".join(f"{n}({k})" for n, k in sorted(actors))
+        row["evidence_spans"] = json.dumps(spans, ensure_ascii=False) if spans else ""
+    return results
+
+
+def score_frame(
+    frame: pd.DataFrame,
+    bundle: dict | None = None,
+    mapping: dict[str, str] | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Score every row of `frame`; returns its columns followed by OUTPUT_COLUMNS.
+
+    `mapping` names the input columns for title/region/description/id (found from the usual
+    Korean and English headers when omitted). `bundle` is a loaded model bundle (the verified
+    models/ one when omitted).
+    """
+    if bundle is None:
+        bundle, _ = load_bundle()
+    missing = sorted(set(config.TARGETS) - set(bundle["models"])) or [k for k in ("narrative", "ranker") if k not in bundle]
+    if missing:
+        raise ValueError(f"the model bundle cannot score entries (missing {missing}); run `collab train` for all targets")
+    mapping = mapping or resolve_columns([str(c) for c in frame.columns])
+    inputs = canonical_inputs(frame, mapping)
+    errors = [row_error(t, d) for t, d in zip(inputs["title"], inputs["description"])]
+    duplicated = inputs["id"].ne("") & inputs["id"].duplicated(keep=False)
+
+    scored: dict[int, dict] = {}
+    valid = [i for i, e in enumerate(errors) if not e]
+    batches = range(0, len(valid), config.SCORE_BATCH)
+    if progress:
+        from tqdm import tqdm
+
+        batches = tqdm(batches, desc="scoring", unit="batch", file=sys.stderr, disable=not sys.stderr.isatty())
+    for start in batches:
+        positions = valid[start : start + config.SCORE_BATCH]
+        for position, result in zip(positions, _score_batch(inputs.iloc[positions], bundle)):
+            scored[position] = result
+
+    rows = []
+    for position in range(len(frame)):
+        row = {c: np.nan if c in NUMERIC_COLUMNS else "" for c in OUTPUT_COLUMNS}
+        if errors[position]:
+            row["error"] = errors[position]
+            row["needs_review"] = True
+            row["review_reasons"] = "not scored"
+        else:
+            result = scored[position]
+            reasons = result.pop("review_reasons")
+            row["uncertain_labels"] = "; ".join(result.pop("uncertain"))
+            if duplicated.iloc[position]:
+                reasons.append(f"duplicate id {inputs['id'].iloc[position]}")
+            row.update(result)
+            row["needs_review"] = bool(reasons)
+            row["review_reasons"] = "; ".join(reasons)
+        rows.append(row)
+    out = pd.DataFrame(rows, index=frame.index, columns=list(OUTPUT_COLUMNS))
+    original = frame.copy()
+    # A column the input already has with one of our names keeps its data under "input_<name>".
+    original.columns = [f"input_{c}" if c in OUTPUT_COLUMNS else c for c in original.columns]
+    return pd.concat([original, out], axis=1)
+
+
+def summarise(scored: pd.DataFrame) -> dict:
+    """Counts per label and the cross-tables a reviewer compares with the report's [표 2-2]/[표 2-3]."""
+    ok = scored[scored["error"] == ""]
+    counts = {label: dict(Counter(ok[label])) for label in LABELS if label != "sub_type"}
+    counts["sub_type"] = dict(Counter(s for v in ok["sub_type"] for s in v.split(" / ") if s))
+    cross = {
+        "service_field x tech_applied": pd.crosstab(ok["service_field"], ok["tech_applied"]).to_dict(orient="index"),
+        "service_field x meets_criteria": pd.crosstab(ok["service_field"], ok["meets_criteria"]).to_dict(orient="index"),
+    }
+    return {
+        "rows": len(scored),
+        "scored": len(ok),
+        "errors": int((scored["error"] != "").sum()),
+        "needs_review": int(scored["needs_review"].astype(bool).sum()),
+        "meets_criteria": int((ok["meets_criteria"] == config.MARK_YES).sum()),
+        "counts": counts,
+        "cross_tables": cross,
+    }

@@ -1,0 +1,63 @@
+import pandas as pd
+import pytest
+
+from pipeline.data import labelled
+from pipeline.data.dataset import load_cases
+from pipeline.data.reviewed import read_reviewed
+
+
+@pytest.fixture()
+def reviewed(tmp_path):
+    cases = load_cases()
+    copy = cases.iloc[[0]]  # a report case filed again under its own title
+    frame = pd.DataFrame(
+        {
+            "지자체": [copy["region"].iloc[0], "전라남도"],
+            "사업명": [copy["title"].iloc[0], "섬 주민 여객선 반값 운임 지원"],
+            "사업내용": ["", "- 도와 시군이 운임 차액을 분담함"],
+            "service_field": [copy["service_field"].iloc[0], "생활/편의"],
+            "actor_type": [copy["actor_type"].iloc[0], "지자체-지자체"],
+            "tech_applied": ["X", "X"],
+            "tech_applicable": ["X", "O"],
+            "sustainability": ["X", "O"],
+            "resource_sharing": ["O", "O"],
+        }
+    )
+    path = tmp_path / "reviewed.csv"
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    return read_reviewed(path)
+
+
+def test_a_version_is_recorded_with_provenance_and_joins_the_training_data(reviewed, tmp_path):
+    directory = tmp_path / "labelled"
+    entry = labelled.add_version(reviewed, directory)
+    assert entry["version"] == 1 and entry["file"] == "v001.csv" and entry["status"] == labelled.PENDING
+    assert entry["source"] == "reviewed.csv" and entry["source_sha256"] == reviewed.sha256
+    assert labelled.training_versions(directory) == []  # pending: not training data yet
+
+    base = load_cases()
+    cases = labelled.training_cases(base, directory, [1])
+    assert len(cases) == len(base) + 2
+    assert cases["labelled_version"].tolist()[-2:] == [1, 1]
+    assert cases["id"].tolist()[-2:] == ["L001-2", "L001-3"]
+    # The re-filed report case shares its title group: no split can separate the two.
+    assert cases["title_group"].iloc[-2] == cases["title_group"].iloc[0]
+    assert cases["title_group"].iloc[-1] not in set(cases["title_group"].iloc[:-1])
+    assert cases["meets_criteria"].tolist()[-2:] == ["X", "O"]
+
+    labelled.record_decision(directory, 1, labelled.REFUSED, decision="test")
+    assert labelled.training_versions(directory) == []
+    assert labelled.already_added(reviewed, directory) is None  # a refused file may be offered again
+    second = labelled.add_version(reviewed, directory)
+    labelled.record_decision(directory, second["version"], labelled.PROMOTED, decision="test")
+    assert labelled.training_versions(directory) == [2]
+    assert labelled.already_added(reviewed, directory)["version"] == 2
+
+
+def test_a_changed_version_file_is_refused(reviewed, tmp_path):
+    directory = tmp_path / "labelled"
+    entry = labelled.add_version(reviewed, directory)
+    path = directory / entry["file"]
+    path.write_text(path.read_text(encoding="utf-8-sig").replace("생활/편의", "교육"), encoding="utf-8-sig")
+    with pytest.raises(ValueError, match="changed after it was added"):
+        labelled.training_cases(load_cases(), directory, [1])

@@ -1,0 +1,163 @@
+"""Retraining from reviewed files, end to end on the real report.
+
+The suite's champion (conftest `trained`) is trained on the report's cases minus a held-out quarter
+of title groups; the reviewed file is that quarter, scored by the champion, with the labels a
+reviewer would give (the report's own). A poisoned copy has each label column shuffled across rows.
+"""
+
+import json
+import shutil
+
+import mlflow
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline import config
+from pipeline.artifacts import load_bundle, read_manifest
+from pipeline.data import labelled
+from pipeline.data.entries import write_table
+from pipeline.data.reviewed import read_reviewed
+from pipeline.jobs.retraining import decide, retrain
+from pipeline.modeling.evaluation import TargetResult
+from pipeline.scoring.score import score_frame
+
+LABELS = ["service_field", "actor_type", "tech_applied", "tech_applicable", "sustainability", "resource_sharing"]
+
+
+@pytest.fixture()
+def store(tmp_path, monkeypatch):
+    """A fresh MLflow store for each retraining: the suite's own champion stays untouched."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
+    from pipeline import tracking
+
+    tracking.setup()
+    return tmp_path
+
+
+def reviewed_frame(held: pd.DataFrame, bundle: dict) -> pd.DataFrame:
+    """The held-out cases as `collab score` writes them, with the label columns set by a reviewer."""
+    scored = score_frame(held[["id", "region", "title"]].rename(columns={"id": "번호", "region": "지자체", "title": "사업명"}), bundle)
+    for label in LABELS:
+        scored[label] = held[label].to_numpy()
+    return scored
+
+
+def fresh_copy(trained, store):
+    models, data = store / "models", store / "labelled"
+    shutil.copytree(trained[0] / "models", models)
+    return models, data
+
+
+def aliases() -> dict:
+    client = mlflow.MlflowClient()
+    return {
+        alias: int(version)
+        for alias, version in client.get_registered_model(config.MODEL_NAME).aliases.items()
+    }
+
+
+def test_a_poisoned_file_is_refused_promotion(trained, split, store):
+    models, data = fresh_copy(trained, store)
+    frame = reviewed_frame(split[1], load_bundle(models)[0])
+    rng = np.random.default_rng(1)
+    for label in LABELS:
+        frame[label] = rng.permutation(frame[label].to_numpy().copy())
+    path = store / "poisoned.csv"
+    write_table(frame, path)
+    manifest_before = (models / "manifest.json").read_bytes()
+
+    outcome = retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=3)
+
+    print(outcome.format())
+    assert outcome.decision.status == labelled.REFUSED, outcome.decision.reason
+    # Registered for inspection as the challenger; the champion alias never moved to it.
+    assert aliases() == {config.CHALLENGER_ALIAS: outcome.challenger_manifest["registered_version"]}
+    assert (models / "manifest.json").read_bytes() == manifest_before
+    challenger = mlflow.MlflowClient().get_model_version_by_alias(config.MODEL_NAME, config.CHALLENGER_ALIAS)
+    assert challenger.tags["decision"] == labelled.REFUSED
+    [entry] = labelled.read_index(data)
+    assert entry["status"] == labelled.REFUSED and entry["rows"] == len(split[1]) - 1
+    assert not outcome.decision.labels["passes"]
+    assert labelled.training_versions(data) == []
+    run = mlflow.get_run(outcome.challenger_manifest["mlflow_run_id"])
+    assert run.data.tags["decision"] == labelled.REFUSED
+    assert "service_field.champion.macro_f1_mean" in run.data.metrics
+
+
+def test_a_corrected_file_retrains_and_promotes(trained, split, store):
+    models, data = fresh_copy(trained, store)
+    path = store / "reviewed.xlsx"
+    write_table(reviewed_frame(split[1], load_bundle(models)[0]), path)
+
+    outcome = retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=3)
+
+    print(outcome.format())
+    assert outcome.decision.status == labelled.PROMOTED, outcome.decision.reason
+    new = outcome.challenger_manifest["registered_version"]
+    assert aliases() == {config.MODEL_ALIAS: new, config.CHALLENGER_ALIAS: new}
+    installed = read_manifest(models)
+    assert installed["mlflow_run_id"] == outcome.challenger_manifest["mlflow_run_id"]
+    assert installed["data"]["labelled_versions"] == [1]
+    assert installed["data"]["rows"] == len(split[0]) + len(split[1]) - 1
+    load_bundle(models)  # the installed bundle matches its manifest
+    [entry] = labelled.read_index(data)
+    assert entry["status"] == labelled.PROMOTED and entry["source"] == "reviewed.xlsx"
+    # One held-out appendix title has no Hangul: scoring would refuse it, so training does too.
+    assert [r["reason"] for r in entry["rejected"]] == ["no Korean text: the models read Korean titles and narratives"]
+    stored = labelled.read_version(data, entry)
+    assert len(stored) == entry["rows"] == len(split[1]) - 1
+    assert set(stored["title"]) == set(split[1]["title"]) - {"Q-Service"}
+    run = mlflow.get_run(entry["mlflow_run_id"])
+    assert run.data.params["labelled_versions"] == "1"
+    decision = json.loads(mlflow.artifacts.load_text(run.info.artifact_uri + "/decision.json"))
+    assert decision["status"] == labelled.PROMOTED
+
+    # The same file again is refused before any training.
+    with pytest.raises(ValueError, match="already added as labelled version 1"):
+        retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=3)
+
+
+def _result(target: str, model: list[float], champion: list[float]) -> TargetResult:
+    result = TargetResult(target, ["O", "X"])
+    result.scores = {
+        "model": [{"macro_f1": v, "accuracy": v, "macro_f1_trusted": v} for v in model],
+        "champion": [{"macro_f1": v, "accuracy": v, "macro_f1_trusted": v} for v in champion],
+    }
+    return result
+
+
+NARRATIVES = {label: {"accuracy": 0.8, "n": 23} for label in ("service_field", "actor_type", "tech_applied", "tech_applicable", "sustainability")}
+
+
+def test_the_rule_tolerates_noise_but_not_a_consistent_loss():
+    noisy = {"a": _result("a", [0.60, 0.50, 0.58], [0.55, 0.56, 0.59])}  # mean -0.007, large spread
+    assert decide(noisy, NARRATIVES, NARRATIVES).status == labelled.PROMOTED
+    worse = {"a": _result("a", [0.50, 0.51, 0.52], [0.55, 0.56, 0.57])}  # -0.05 in every fold
+    decision = decide(worse, NARRATIVES, NARRATIVES)
+    assert decision.status == labelled.REFUSED and "worse beyond noise" in decision.reason
+    forced = decide(worse, NARRATIVES, NARRATIVES, force=True)
+    assert forced.promote and forced.status == labelled.FORCED and forced.reason.startswith("forced")
+
+
+def test_the_rule_refuses_a_challenger_that_reads_narratives_worse():
+    same = {"a": _result("a", [0.55, 0.56, 0.57], [0.55, 0.56, 0.57])}
+    one_case_worse = {k: {"accuracy": v["accuracy"] - 1 / 23, "n": 23} for k, v in NARRATIVES.items()}
+    assert decide(same, NARRATIVES, one_case_worse).status == labelled.PROMOTED
+    two_cases_worse = {k: {"accuracy": v["accuracy"] - 2 / 23, "n": 23} for k, v in NARRATIVES.items()}
+    decision = decide(same, NARRATIVES, two_cases_worse)
+    assert decision.status == labelled.REFUSED and "narrative accuracy fell" in decision.reason
+
+
+def test_a_retraining_that_fails_marks_its_version_failed(trained, split, tmp_path, monkeypatch):
+    models, data = fresh_copy(trained, tmp_path)
+    path = tmp_path / "reviewed.csv"
+    write_table(reviewed_frame(split[1].head(5), load_bundle(models)[0]), path)
+    # A store that cannot be created: the run fails after the version was written.
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'reviewed.csv' / 'mlflow.db'}")
+    with pytest.raises(OSError):
+        retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=3)
+    [entry] = labelled.read_index(data)
+    assert entry["status"] == labelled.FAILED and "retraining failed" in entry["decision"]
+    assert labelled.training_versions(data) == []
+    assert read_manifest(models) == read_manifest(trained[0] / "models")

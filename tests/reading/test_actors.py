@@ -1,0 +1,68 @@
+import pytest
+
+from pipeline.reading.actors import CENTRAL, LOCAL, PRIVATE, PUBLIC, actor_type, extract_actors
+
+
+def _kinds(text):
+    return {a.name: a.kind for a in extract_actors(text)}
+
+
+def test_kinds_of_actors_in_a_participant_list(case_studies):
+    participants = ", ".join(n for names in case_studies[11]["participants"].values() for n in names)
+    kinds = _kinds(participants)
+    assert kinds["충청남도"] == LOCAL
+    assert kinds["국민권익위원회"] == CENTRAL
+    assert kinds["한국도로공사"] == PUBLIC
+    assert kinds["SK텔레콤"] == PRIVATE
+
+
+def test_an_agency_named_after_its_government_is_the_agency():
+    kinds = _kinds("밀양시, 경상남도 수산자원연구소, 고용노동부 광주고용센터")
+    assert kinds == {"밀양시": LOCAL, "경상남도 수산자원연구소": PUBLIC, "고용노동부 광주고용센터": PUBLIC}
+
+
+def test_contest_organiser_is_not_a_partner():
+    assert _kinds("행정안전부 주관 협업 우수사례 공모에 선정됨") == {}
+    assert _kinds("행정안전부와 업무협약을 체결함") == {"행정안전부": CENTRAL}
+
+
+def test_generic_firm_words_are_not_partners():
+    assert PRIVATE not in _kinds("지역 중소기업의 애로사항 해소를 위한 협업체계 구축").values()
+
+
+def test_offsets(case_studies):
+    text = case_studies[21]["narrative"]
+    for actor in extract_actors(text):
+        assert text[actor.start : actor.end] == actor.name
+
+
+@pytest.mark.parametrize(
+    ("kinds", "expected"),
+    [
+        ({LOCAL}, "지자체-기타"),
+        ({LOCAL, PUBLIC}, "지자체-기타"),
+        ({LOCAL, CENTRAL}, "지자체-중앙"),
+        ({LOCAL, CENTRAL, PRIVATE}, "지자체-중앙-민간"),
+        ({LOCAL, PRIVATE, PUBLIC}, "지자체-민간"),
+    ],
+)
+def test_actor_type_rules(kinds, expected):
+    from pipeline.reading.actors import Actor
+
+    actors = [Actor(f"name-{k}", k, 0, 1) for k in kinds]
+    assert actor_type(actors) == expected
+
+
+def test_two_local_governments_make_local_local():
+    assert actor_type(extract_actors("안양시, 의왕시, 군포시, 과천시")) == "지자체-지자체"
+    assert actor_type(extract_actors("안양시 단독"), region_governments=2) == "지자체-지자체"
+
+
+def test_actor_type_from_the_case_study_participant_lists(case_studies):
+    correct = [
+        actor_type(extract_actors(", ".join(n for names in cs["participants"].values() for n in names)))
+        == cs["actor_type"]
+        for cs in case_studies.values()
+    ]
+    # Case 20 lists 미소금융, a private lender the markers do not know.
+    assert sum(correct) == 22

@@ -1,0 +1,74 @@
+"""The HTML report, rendered by a real browser (Debian's chromium, headless)."""
+
+import re
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+
+from pipeline.data.entries import read_entries
+from pipeline.scoring.report import _highlight, render
+from pipeline.scoring.score import score_frame, summarise
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def page(bundle, tmp_path_factory):
+    from pipeline import config
+
+    entries = read_entries(config.SAMPLE_ENTRIES)
+    frame = pd.concat([entries.frame, pd.DataFrame({"번호": ["99"], "사업명": [""], "사업내용": [""], "지자체": [""]})], ignore_index=True)
+    scored = score_frame(frame, bundle, entries.mapping)
+    summary = summarise(scored)
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    path.write_text(render(scored, summary, entries.mapping, "sample"), encoding="utf-8")
+    return path, scored, summary
+
+
+def _dom(path, fragment=""):
+    assert CHROMIUM, "chromium is not installed: `make test` installs it (apt-get install chromium)"
+    result = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={path.parent / 'profile'}", "--virtual-time-budget=3000",
+         "--dump-dom", path.as_uri() + fragment],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    return result.stdout
+
+
+def test_page_is_self_contained(page):
+    path, _, _ = page
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"(src|href)=\"https?:", text)
+    assert text.count("<script>") == 1 and "<svg" in text
+
+
+def test_browser_shows_summary_entries_and_highlights(page):
+    path, scored, summary = page
+    dom = _dom(path)
+    assert f'id="n-rows">{summary["rows"]}<' in dom
+    assert f'id="n-meets">{summary["meets_criteria"]}<' in dom
+    assert f'id="shown">{len(scored)}<' in dom  # the script ran and counted every row
+    assert "병원아동보호사" in dom and "<mark" in dom
+    assert "empty: no title and no description" in dom
+
+
+def test_browser_applies_filters_from_the_address(page):
+    path, scored, _ = page
+    flagged = int(scored["needs_review"].astype(bool).sum())
+    assert f'id="shown">{flagged}<' in _dom(path, "#review=yes")
+    meets = int((scored["meets_criteria"] == "O").sum())
+    assert f'id="shown">{meets}<' in _dom(path, "#meets_criteria=O")
+
+
+def test_highlight_marks_the_evidence_text():
+    text = "- 조례를 제정함\n- 주민이 참여함"
+    spans = '[{"label": "sustainability", "start": 2, "end": 9, "status": "done", "cue": "조례"}]'
+    html = _highlight(text, spans)
+    assert re.search(r"<mark[^>]*>조례를 제정함</mark>", html)
+    assert html.endswith("주민이 참여함") and "<script" not in _highlight("<script>", "")

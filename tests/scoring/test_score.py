@@ -1,0 +1,123 @@
+import numpy as np
+import pandas as pd
+
+from pipeline import config
+from pipeline.scoring.score import OUTPUT_COLUMNS, score_frame, summarise
+
+
+def _frame(case_studies, numbers):
+    return pd.DataFrame(
+        {
+            "번호": [str(n) for n in numbers],
+            "지자체": [case_studies[n]["region"] for n in numbers],
+            "사업명": [case_studies[n]["name"] for n in numbers],
+            "사업내용": [case_studies[n]["narrative"] for n in numbers],
+        }
+    )
+
+
+def test_scores_every_row_in_order_and_keeps_bad_ones(bundle, case_studies):
+    frame = _frame(case_studies, [7, 4, 21])
+    bad = pd.DataFrame(
+        {
+            "번호": ["90", "91", "92", "4"],
+            "지자체": ["", "", "서울 중구", "광주 광산구"],
+            "사업명": ["", "Open data portal", "도심 공원 조성", "병원아동보호사"],
+            "사업내용": ["", "A platform in English only.", "- " + "공원을 조성함. " * 120_000, ""],
+        }
+    )
+    frame = pd.concat([frame.iloc[:2], bad, frame.iloc[2:]], ignore_index=True)
+    out = score_frame(frame, bundle)
+    assert len(out) == len(frame)
+    assert list(out.columns) == list(frame.columns) + list(OUTPUT_COLUMNS)
+    assert out["번호"].tolist() == frame["번호"].tolist()
+    errors = out["error"].tolist()
+    assert errors[0] == errors[1] == "" and errors[-1] == ""
+    assert errors[2].startswith("empty") and errors[3].startswith("no Korean") and errors[4].startswith("too long")
+    assert errors[5] == ""  # a title without a description is scored from the title alone
+    title_only = out.iloc[5]
+    assert title_only["resource_sharing"] == "" and title_only["meets_criteria"] == ""
+    assert "no description" in title_only["review_reasons"]
+    # Id 4 appears twice: both rows are scored and flagged.
+    for i in (1, 5):
+        assert "duplicate id 4" in out.iloc[i]["review_reasons"] and out.iloc[i]["needs_review"]
+
+
+def test_labels_are_the_reports_and_evidence_points_into_the_narrative(bundle, case_studies):
+    frame = _frame(case_studies, [7, 11, 14])
+    out = score_frame(frame, bundle)
+    assert set(out["service_field"]) <= set(config.SERVICE_FIELDS)
+    assert set(out["actor_type"]) <= set(config.ACTOR_TYPES)
+    for c in ("tech_applied", "tech_applicable", "resource_sharing", "sustainability", "meets_criteria"):
+        assert set(out[c]) <= set(config.MARKS)
+    assert set(out["model_type"]) <= set(config.MODEL_TYPES)
+    row = out.iloc[0]  # 빈집은행: IoT smart farming, a social cooperative
+    assert row["tech_applied"] == "O" and "IoT" in row["evidence_tech_applied"]
+    assert row["sustainability"] == "O" and "협동조합" in row["evidence_sustainability"]
+    import json
+
+    narrative, spans = frame.iloc[0]["사업내용"], json.loads(row["evidence_spans"])
+    for span in spans:  # offsets point at the sentence, whose cue they name
+        assert span["cue"].split("+")[0] in narrative[span["start"] : span["end"]]
+    for label in ("tech_applied", "tech_applicable", "sustainability"):
+        ours = [s for s in spans if s["label"] == label]
+        pushes = [s["push"] for s in ours]
+        assert pushes == sorted(pushes, reverse=True)  # most pushing first
+        pushed = [narrative[s["start"] : s["end"]] for s in ours if s["push"] > 0]
+        assert " | ".join(pushed[:3]) == row[f"evidence_{label}"]
+    # Resource sharing has no learned model: its evidence is the detector's, sentences saying it is done.
+    done = [narrative[s["start"] : s["end"]] for s in spans if s["label"] == "resource_sharing" and s["status"] == "done"]
+    assert " | ".join(done[:3]) == row["evidence_resource_sharing"]
+    assert ((out["service_field_proba"] > 0) & (out["service_field_proba"] <= 1)).all()
+
+
+def test_a_column_named_like_an_output_is_kept(bundle):
+    frame = pd.DataFrame({"title": ["공동급식지원센터 운영"], "error": ["원래 값"]})
+    out = score_frame(frame, bundle)
+    assert out["input_error"].tolist() == ["원래 값"] and out["error"].tolist() == [""]
+
+
+def test_summary_counts(bundle, case_studies):
+    out = score_frame(_frame(case_studies, [1, 2, 3]), bundle)
+    summary = summarise(out)
+    assert summary["rows"] == summary["scored"] == 3
+    assert sum(summary["counts"]["service_field"].values()) == 3
+    assert summary["meets_criteria"] == int((out["meets_criteria"] == "O").sum())
+    table = summary["cross_tables"]["service_field x tech_applied"]
+    assert sum(sum(r.values()) for r in table.values()) == 3
+    assert np.isnan(score_frame(pd.DataFrame({"title": [""]}), bundle)["service_field_proba"]).all()
+
+
+def test_a_partial_bundle_is_refused(bundle):
+    import pytest
+
+    partial = {**bundle, "models": {"tech_applied": bundle["models"]["tech_applied"]}}
+    with pytest.raises(ValueError, match="collab train"):
+        score_frame(pd.DataFrame({"title": ["공동급식지원센터 운영"]}), partial)
+
+
+def test_normalised_entropy_is_zero_when_certain_and_one_when_uniform():
+    from pipeline.scoring.score import normalised_entropy
+
+    values = normalised_entropy(np.array([[1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3], [0.5, 0.5, 0.0]]))
+    np.testing.assert_allclose(values, [0.0, 1.0, np.log(2) / np.log(3)], atol=1e-9)
+
+
+def test_ranking_for_review_puts_the_most_uncertain_first_and_keeps_every_row(bundle, case_studies):
+    from pipeline.scoring.score import rank_for_review
+
+    frame = _frame(case_studies, [3, 7, 11, 14, 20])
+    frame.loc[2, "사업명"] = ""
+    frame.loc[2, "사업내용"] = ""  # unscorable: must come back, last
+    out = score_frame(frame, bundle)
+    ranked = rank_for_review(out)
+    assert list(ranked.columns[:2]) == ["review_rank", "input_row"]
+    assert ranked["review_rank"].tolist() == [1, 2, 3, 4, 5]
+    assert sorted(ranked["input_row"]) == [1, 2, 3, 4, 5]
+    assert ranked.iloc[-1]["input_row"] == 3 and ranked.iloc[-1]["error"].startswith("empty")
+    priorities = ranked["review_priority"].iloc[:-1].to_numpy(dtype=float)
+    assert (np.diff(priorities) <= 0).all() and ((priorities > 0) & (priorities <= 1)).all()
+    # Each row keeps its own scores: ranking reorders, never recombines.
+    back = ranked.set_index("input_row").sort_index()
+    assert back["사업명"].tolist() == frame["사업명"].tolist()
+    assert back["review_priority"].fillna(-1).tolist() == out["review_priority"].fillna(-1).tolist()
