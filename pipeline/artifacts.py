@@ -76,4 +76,11 @@ def load_bundle(models_dir: Path = config.MODELS_DIR) -> tuple[dict, dict]:
         raise ArtifactError(
             f"{bundle} has sha256 {actual}, the manifest says {expected}: refusing to load it"
         )
-    return joblib.load(bundle), manifest
+    try:
+        return joblib.load(bundle), manifest
+    except (ModuleNotFoundError, AttributeError) as error:
+        # The bundle names classes by module path: one saved by an older layout of the package
+        # (before pipeline's stage subpackages, say) cannot be rebuilt by this one.
+        raise ArtifactError(
+            f"{bundle} was saved by another version of the package ({error}); run `collab train` to retrain it"
+        ) from error

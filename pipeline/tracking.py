@@ -28,6 +28,7 @@ def setup(experiment: str = config.EXPERIMENT_NAME):
     """Point MLflow at the project's store and select (creating if needed) the experiment."""
     import warnings
 
+    # MLflow is imported only by the jobs that log: it takes seconds to load.
     import mlflow
 
     # MLflow registers the local-file dataset source twice and then warns that a path is ambiguous

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
 import pandas as pd
@@ -54,7 +55,6 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, str]:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as error:
         raise InputError(f"{path.name} is not valid {encoding}: {error}") from None
-    from io import StringIO
 
     try:
         frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from mlflow.models import ModelSignature, infer_signature
+from mlflow.types.schema import ColSpec, Schema
 from sklearn.base import clone
+from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import classification_report, confusion_matrix
 
 from pipeline import config, tracking
@@ -160,11 +165,9 @@ def _oof_frame(cases: pd.DataFrame, truth, result: TargetResult) -> pd.DataFrame
 def _mlflow_evaluate(mlflow, target: str, oof: pd.DataFrame) -> None:
     """MLflow's classifier evaluation of the out-of-fold predictions, macro-averaged, in a child
     run per target (its artifacts have fixed names). Labels in English: plots have no Hangul font."""
-    import logging
-    import warnings
 
+    # matplotlib only when figures are drawn (see log_evaluation).
     import matplotlib.pyplot as plt
-    from sklearn.exceptions import UndefinedMetricWarning
 
     logging.getLogger("mlflow.models.evaluation").setLevel(logging.WARNING)
     data = pd.DataFrame({"label": oof["truth"].map(_alias), "prediction": oof["predicted"].map(_alias)})
@@ -256,7 +259,6 @@ REPORT_DATA = {"source": "data/processed/cases.csv", "name": "krila-appendix-601
 
 
 def log_common(mlflow, cases, repeats, folds, seed, targets, data_info: dict = REPORT_DATA) -> None:
-    import mlflow.data
 
     mlflow.log_params(
         {
@@ -355,9 +357,6 @@ def fit_and_log(
     when `narrative_repeats` > 0), save the bundle and manifest to `models_dir`, log the pyfunc
     model and (if `register`) register a new version without moving any alias. Returns the
     manifest (with `registered_version`)."""
-    import mlflow.pyfunc
-    from mlflow.models import ModelSignature, infer_signature
-    from mlflow.types.schema import ColSpec, Schema
     started = time.perf_counter()
     models, best_params = fit_all(cases, targets, seed)
     fit_seconds = time.perf_counter() - started

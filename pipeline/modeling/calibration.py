@@ -11,9 +11,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.calibration import calibration_curve
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.calibration import CalibratedClassifierCV, calibration_curve
+from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import brier_score_loss
+from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
 
 from pipeline import config
 
@@ -106,10 +108,6 @@ class CalibratedDecision(ClassifierMixin, BaseEstimator):
         self.positive = positive
 
     def fit(self, X, y, groups=None) -> "CalibratedDecision":
-        from sklearn.base import clone
-        from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.frozen import FrozenEstimator
-        from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
 
         y = np.asarray(y).astype(str)
         groups = np.arange(len(y)) if groups is None else np.asarray(groups)

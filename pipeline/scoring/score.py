@@ -13,6 +13,7 @@ from collections import Counter
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from pipeline import config
 from pipeline.artifacts import load_bundle
@@ -221,7 +222,6 @@ def score_frame(
     valid = [i for i, e in enumerate(errors) if not e]
     batches = range(0, len(valid), config.SCORE_BATCH)
     if progress:
-        from tqdm import tqdm
 
         batches = tqdm(batches, desc="scoring", unit="batch", file=sys.stderr, disable=not sys.stderr.isatty())
     for start in batches:

@@ -19,7 +19,6 @@ from functools import lru_cache
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-
 # Content morphemes: nouns, proper nouns, verb/adjective stems, foreign words, numbers, roots.
 # Particles, endings and punctuation carry grammar, not the topic of a case.
 DEFAULT_TAGS: tuple[str, ...] = ("NNG", "NNP", "NR", "VV", "VA", "SL", "SN", "XR", "SH")
