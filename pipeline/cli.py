@@ -113,14 +113,20 @@ def _train(args: argparse.Namespace) -> int:
 
 def _score(args: argparse.Namespace) -> int:
     import json
+    from contextlib import nullcontext
 
     from pipeline.artifacts import ArtifactError, load_bundle
-    from pipeline.data.entries import InputError, default_output, read_entries, write_table
-    from pipeline.scoring.score import score_frame, summarise
+    from pipeline.data.entries import InputError, check_output_paths, check_xlsx_cells, default_output, read_entries, write_table
+    from pipeline.io import atomic_path
+    from pipeline.scoring.report import render
+    from pipeline.scoring.score import rank_for_review, score_frame, summarise
 
     output = args.output or default_output(args.input)
     try:
+        check_output_paths(args.input, output, args.report)
         entries = read_entries(args.input, args.encoding, args.columns)
+        if output.suffix.lower() == ".xlsx":
+            check_xlsx_cells(entries.frame)  # before scoring, not after
         bundle, manifest = load_bundle(args.models_dir)
     except (InputError, ArtifactError) as error:
         print(f"collab score: {error}", file=sys.stderr)
@@ -137,23 +143,22 @@ def _score(args: argparse.Namespace) -> int:
     )
     scored = score_frame(entries.frame, bundle, entries.mapping, progress=True)
     if args.rank_for_review:
-        from pipeline.scoring.score import rank_for_review
-
         scored = rank_for_review(scored)
     summary = summarise(scored)
-    page = None
-    if args.report:
-        from pipeline.scoring.report import render
-
-        page = render(scored, summary, entries.mapping, str(args.input))
-    # Everything is computed before anything is written: a failure leaves no partial output.
-    write_table(scored, output)
-    print(f"wrote {output}", file=sys.stderr)
-    if page is not None:
-        from pipeline.io import atomic_write_text
-
-        atomic_write_text(args.report, page)
-        print(f"wrote {args.report}", file=sys.stderr)
+    page = render(scored, summary, entries.mapping, str(args.input)) if args.report else None
+    # Both outputs go to temporary files and are moved into place only when both are written: a
+    # failure leaves neither behind.
+    try:
+        with atomic_path(output) as table_tmp, (atomic_path(args.report) if page else nullcontext()) as page_tmp:
+            changes = write_table(scored, table_tmp, output.suffix.lower())
+            if page is not None:
+                page_tmp.write_text(page, encoding="utf-8", newline="\n")
+    except (InputError, OSError) as error:
+        print(f"collab score: nothing written: {error}", file=sys.stderr)
+        return 2
+    for change in changes:
+        print(f"  row {change.row}, column {change.column}: {change.change}", file=sys.stderr)
+    print(f"wrote {output}" + (f" and {args.report}" if page else ""), file=sys.stderr)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     else:

@@ -253,6 +253,8 @@ INPUT_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id", "번호", "연번", "순번", "no"),
 }
 INPUT_FORMATS: tuple[str, ...] = (".csv", ".xlsx", ".jsonl")
+# Excel's limit on the characters of one cell: .xlsx output refuses a longer one up front.
+XLSX_MAX_CELL_CHARS = 32_767
 # A row longer than this is refused rather than tokenised (a pasted document, not an entry).
 MAX_TEXT_CHARS = 200_000
 # Below this probability a label counts as uncertain (scoring.FLAGGING_LABELS flag the row).

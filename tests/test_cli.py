@@ -125,3 +125,112 @@ def test_retrain_reports_malformed_rows_and_refuses_an_unusable_file(models_dir,
     pd.read_csv(SAMPLE, encoding="utf-8-sig", dtype=str).head(2).to_csv(no_labels, index=False)
     result = _run("retrain", "--add", no_labels, "--models-dir", models, "--labelled-dir", labelled_dir)
     assert result.returncode == 2 and "has no service_field, actor_type" in result.stderr
+
+
+# --- Hostile and careless files (issue 13): each test reproduces one item on a real file. ----------
+
+FORMULAS = ['=HYPERLINK("http://example.invalid","공동 급식")', "+1+1 공동 급식", "@SUM(A1) 공동 급식", "-2+3 공동 급식"]
+
+
+def test_no_output_cell_is_a_formula(models_dir, tmp_path):
+    """Item 1: titles, narratives and derived cells that start with = + - @ come out as text."""
+    import openpyxl
+
+    narratives = ["+ 센터를 공동으로 운영함", "=1+1 협약 체결", "", "- 예산을 분담함"]
+    book = openpyxl.Workbook()
+    book.active.append(["사업명", "사업내용"])
+    for title, narrative in zip(FORMULAS, narratives):
+        book.active.append([title, narrative])
+    for row in book.active.iter_rows(min_row=2):
+        for cell in row:
+            cell.data_type = "s"  # text cells that start with "=", as a spreadsheet keeps typed text
+    source = tmp_path / "entries.xlsx"
+    book.save(source)
+    for suffix in (".xlsx", ".csv"):
+        out = tmp_path / f"out{suffix}"
+        result = _run("score", source, "-o", out, "--models-dir", models_dir)
+        assert result.returncode == 0, result.stderr[-3000:]
+        if suffix == ".xlsx":
+            sheet = openpyxl.load_workbook(out).active
+            cells = [c for row in sheet.iter_rows() for c in row]
+            assert not [c.coordinate for c in cells if c.data_type == "f"]
+            values = [c.value for c in cells if isinstance(c.value, str)]
+        else:
+            values = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False).to_numpy().ravel().tolist()
+        assert not [v for v in values if v[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        assert "'" + FORMULAS[0] in values
+    # Read back (a reviewer's file), the text is as it came in.
+    from pipeline.data.entries import read_entries
+
+    assert read_entries(tmp_path / "out.csv").frame["사업명"].tolist() == FORMULAS
+
+
+def test_a_row_with_one_field_too_many_is_refused_not_shifted(models_dir, tmp_path):
+    """Item 4: an unquoted comma in the first data row made pandas shift every column."""
+    path = tmp_path / "entries.csv"
+    path.write_text("번호,지자체,사업명,사업내용\n1,경기 안양시,공동급식,센터를 운영, 함께 했다\n2,서울 중구,도심 공원,공원 조성\n", encoding="utf-8")
+    result = _run("score", path, "--models-dir", models_dir)
+    assert result.returncode == 2 and "line 2" in result.stderr and "more fields than the header" in result.stderr
+    path.write_text("번호,사업명\n1,공동급식\n2,도심 공원,덤\n", encoding="utf-8")
+    result = _run("score", path, "--models-dir", models_dir)
+    assert result.returncode == 2 and "line 3" in result.stderr
+    assert not (tmp_path / "entries.scored.csv").exists()
+
+
+def test_outputs_never_replace_the_input_or_each_other(models_dir, tmp_path):
+    """Item 5: -o or --report naming the input (also through a link), or each other."""
+    source = tmp_path / "entries.csv"
+    shutil.copy(SAMPLE, source)
+    before = source.read_bytes()
+    link = tmp_path / "link.csv"
+    link.symlink_to(source)
+    for args, flag in (
+        (["-o", source], "-o"),
+        (["-o", link], "-o"),
+        (["-o", tmp_path / "out.csv", "--report", source], "--report"),
+        (["-o", tmp_path / "out.csv", "--report", tmp_path / "out.csv"], "--report"),
+        (["-o", tmp_path], "-o"),
+        (["-o", tmp_path / "out.pdf"], "-o"),
+    ):
+        result = _run("score", source, *args, "--models-dir", models_dir)
+        assert result.returncode == 2 and f"collab score: {flag}" in result.stderr, result.stderr[-500:]
+    assert source.read_bytes() == before and not (tmp_path / "out.csv").exists()
+
+
+def test_control_characters_and_long_cells(models_dir, tmp_path):
+    """Item 6: control characters crashed the .xlsx writer; a cell over 32,767 characters was cut."""
+    source = tmp_path / "entries.csv"
+    pd.DataFrame({"사업명": ["공동\x07급식\x1b 센터", "도심 공원\x00 조성"]}).to_csv(source, index=False)
+    out = tmp_path / "out.xlsx"
+    result = _run("score", source, "-o", out, "--models-dir", models_dir)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "row 1, column 사업명: control characters removed" in result.stderr
+    assert pd.read_excel(out, dtype=str)["사업명"].tolist() == ["공동급식 센터", "도심 공원 조성"]
+
+    long = tmp_path / "long.csv"
+    pd.DataFrame({"사업명": ["공동 급식"], "사업내용": ["센터를 운영함. " * 4000]}).to_csv(long, index=False)
+    result = _run("score", long, "-o", tmp_path / "long.xlsx", "--models-dir", models_dir)
+    assert result.returncode == 2 and "row 1, column '사업내용'" in result.stderr and "write .csv" in result.stderr
+    assert not (tmp_path / "long.xlsx").exists()
+    result = _run("score", long, "-o", tmp_path / "long.csv.out.csv", "--models-dir", models_dir)
+    assert result.returncode == 0
+    kept = pd.read_csv(tmp_path / "long.csv.out.csv", encoding="utf-8-sig", dtype=str)["사업내용"].item()
+    assert kept == "센터를 운영함. " * 4000
+
+
+def test_an_unwritable_report_leaves_no_half_output(models_dir, tmp_path):
+    """Item 7: the table was written, then the report failed."""
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = _run("score", SAMPLE, "-o", out, "--report", blocker / "report.html", "--models-dir", models_dir)
+    assert result.returncode == 2 and "--report" in result.stderr and "cannot write" in result.stderr
+    assert not out.exists()
+
+
+def test_jsonl_with_a_byte_order_mark(models_dir, tmp_path):
+    """Item 8 (in part): a .jsonl written with a BOM was refused."""
+    path = tmp_path / "entries.jsonl"
+    path.write_text('{"title": "공동급식지원센터 운영", "region": "경기 안양시"}\n', encoding="utf-8-sig")
+    result = _run("score", path, "--models-dir", models_dir)
+    assert result.returncode == 0, result.stderr[-2000:]

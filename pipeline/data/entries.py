@@ -8,6 +8,9 @@ shows Korean), .xlsx, or .jsonl.
 from __future__ import annotations
 
 import json
+import os
+import re
+import warnings
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -17,7 +20,14 @@ from charset_normalizer import from_bytes
 
 from pipeline import config
 from pipeline.data.normalise import has_hangul
-from pipeline.io import CSV_ENCODING, atomic_write
+from pipeline.io import CSV_ENCODING, atomic_path
+
+
+# A cell starting with one of these is a formula to a spreadsheet program (OWASP, CSV injection).
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = frozenset(FORMULA_PREFIXES)
+# Control characters no spreadsheet shows and .xlsx cannot hold (tab, line feed, CR are kept).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class InputError(ValueError):
@@ -57,10 +67,31 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, str]:
         raise InputError(f"{path.name} is not valid {encoding}: {error}") from None
 
     try:
-        frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+        with warnings.catch_warnings():
+            # index_col=False: pandas would otherwise read a first data row with one field too many
+            # (an unquoted comma) as an index column and shift every column left. It then warns
+            # instead, and the warning is turned into an error: a row is never cut silently.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False, index_col=False)
+    except pd.errors.ParserWarning:
+        raise InputError(
+            f"{path.name}, line 2: the first data row has more fields than the header (an unquoted comma?); "
+            "quote that cell or fix the row"
+        ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise InputError(f"{path.name} is not a readable CSV table: {error}") from None
     return frame, encoding
+
+
+def _unneutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo `spreadsheet_safe`'s apostrophe, so that a scored file read back (a reviewed file) holds
+    the text as it was: "'- 센터를 운영함" is "- 센터를 운영함" again."""
+    def strip(value: object) -> object:
+        return value[1:] if isinstance(value, str) and value[:1] == "'" and value[1:2] in _FORMULA_STARTS else value
+
+    frame = frame.map(strip)
+    frame.columns = [strip(c) for c in frame.columns]
+    return frame
 
 
 def read_table(path: Path, encoding: str | None = None) -> tuple[pd.DataFrame, str]:
@@ -70,16 +101,18 @@ def read_table(path: Path, encoding: str | None = None) -> tuple[pd.DataFrame, s
         raise InputError(f"{path} does not exist")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path, encoding)
+        frame, encoding = _read_csv(path, encoding)
+        return _unneutralise(frame), encoding
     if suffix == ".xlsx":
         try:
             frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         except Exception as error:  # openpyxl raises many types for a damaged workbook
             raise InputError(f"{path.name} is not a readable .xlsx workbook: {error}") from None
-        return frame, "xlsx"
+        return _unneutralise(frame), "xlsx"
     if suffix == ".jsonl":
         rows = []
-        for number, line in enumerate(path.read_text(encoding=encoding or "utf-8").splitlines(), 1):
+        # utf-8-sig reads a file with or without a byte-order mark.
+        for number, line in enumerate(path.read_text(encoding=encoding or "utf-8-sig").splitlines(), 1):
             if not line.strip():
                 continue
             try:
@@ -148,24 +181,95 @@ def default_output(path: Path) -> Path:
     return path.with_name(f"{path.stem}.scored{path.suffix.lower()}")
 
 
-def write_table(frame: pd.DataFrame, path: Path) -> None:
-    """Write atomically in the format the suffix names."""
+@dataclass(frozen=True)
+class CellChange:
+    """A cell changed on output so that no spreadsheet program executes or chokes on it."""
+
+    row: int  # 1-based data row
+    column: str
+    change: str
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[CellChange]]:
+    """A copy whose text cells a spreadsheet program shows as text: control characters removed, and
+    a cell starting with = + - @ tab or CR prefixed with an apostrophe (OWASP). Returns the copy and
+    the cells whose control characters were removed."""
+    out, changes = frame.copy(), []
+    # Header cells come from the input too.
+    out.columns = ["'" + c if isinstance(c, str) and c.startswith(FORMULA_PREFIXES) else c for c in out.columns]
+    for column in out.columns:
+        values = out[column]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        cleaned = []
+        for row, value in enumerate(values, start=1):
+            if isinstance(value, str):
+                if _CONTROL.search(value):
+                    value = _CONTROL.sub("", value)
+                    changes.append(CellChange(row, str(column), "control characters removed"))
+                if value.startswith(FORMULA_PREFIXES):
+                    value = "'" + value
+            cleaned.append(value)
+        out[column] = pd.Series(cleaned, index=out.index, dtype=object)
+    return out, changes
+
+
+def check_xlsx_cells(frame: pd.DataFrame) -> None:
+    """Refuse a table with a cell longer than Excel holds: .xlsx would cut it silently."""
+    for column in frame.columns:
+        lengths = frame[column].map(lambda v: len(v) if isinstance(v, str) else 0)
+        if len(lengths) and lengths.max() > config.XLSX_MAX_CELL_CHARS:
+            row = int(lengths.to_numpy().argmax()) + 1
+            raise InputError(
+                f"row {row}, column {column!r} has {int(lengths.max()):,} characters; .xlsx holds "
+                f"{config.XLSX_MAX_CELL_CHARS:,} per cell: write .csv (which keeps it whole) instead"
+            )
+
+
+def write_table(frame: pd.DataFrame, path: Path, suffix: str | None = None) -> list[CellChange]:
+    """Write in the format `suffix` names (default: the path's), every text cell made
+    spreadsheet-safe (`spreadsheet_safe`; .jsonl is written as it is), atomically unless `suffix`
+    is given (the caller then writes to a temporary path of its own). Returns the cells whose
+    control characters were removed."""
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, encoding=CSV_ENCODING, lineterminator="\r\n"))
-    elif suffix == ".xlsx":
-        atomic_write(path, lambda tmp: frame.to_excel(tmp, index=False, engine="openpyxl"))
-    elif suffix == ".jsonl":
-        atomic_write(
-            path,
-            lambda tmp: tmp.write_text(
-                "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in frame.to_dict(orient="records")),
-                encoding="utf-8",
-            ),
-        )
-    else:
+    if suffix is None:
+        with atomic_path(path) as tmp:
+            return write_table(frame, tmp, path.suffix.lower())
+    if suffix not in config.INPUT_FORMATS:
         raise InputError(f"unknown output format {suffix or '(none)'}: use one of {', '.join(config.INPUT_FORMATS)}")
+    changes: list[CellChange] = []
+    if suffix in (".csv", ".xlsx"):
+        frame, changes = spreadsheet_safe(frame)
+    if suffix == ".xlsx":
+        check_xlsx_cells(frame)
+        frame.to_excel(path, index=False, engine="openpyxl")
+    elif suffix == ".csv":
+        frame.to_csv(path, index=False, encoding=CSV_ENCODING, lineterminator="\r\n")
+    else:
+        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in frame.to_dict(orient="records"))
+        path.write_text(lines, encoding="utf-8")
+    return changes
+
+
+def check_output_paths(source: Path, output: Path, report: Path | None = None) -> None:
+    """Before any work: the outputs are files of a known format in writable folders, distinct from
+    the input and from each other (compared after resolving links), so nothing is overwritten."""
+    if output.suffix.lower() not in config.INPUT_FORMATS:
+        raise InputError(f"-o {output}: unknown output format {output.suffix or '(none)'}; use one of {', '.join(config.INPUT_FORMATS)}")
+    named = {"the input": Path(source).resolve()}
+    for flag, path in (("-o", output), ("--report", report)):
+        if path is None:
+            continue
+        resolved = Path(path).resolve()
+        for what, other in named.items():
+            if resolved == other:
+                raise InputError(f"{flag} {path} is {what}: it would be overwritten; choose another file name")
+        if resolved.is_dir():
+            raise InputError(f"{flag} {path} is a folder; give a file name")
+        folder = resolved.parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise InputError(f"{flag} {path}: cannot write in {folder}; choose a folder you can write to")
+        named[f"the file given to {flag}"] = resolved
 
 
 def row_error(title: str, description: str) -> str:
