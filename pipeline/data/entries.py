@@ -254,6 +254,8 @@ def write_table(frame: pd.DataFrame, path: Path, suffix: str | None = None) -> l
 def check_output_paths(source: Path, output: Path, report: Path | None = None) -> None:
     """Before any work: the outputs are files of a known format in writable folders, distinct from
     the input and from each other (compared after resolving links), so nothing is overwritten."""
+    if Path(source).suffix.lower() not in config.INPUT_FORMATS:
+        raise InputError(f"unknown format {Path(source).suffix or '(none)'}: use one of {', '.join(config.INPUT_FORMATS)}")
     if output.suffix.lower() not in config.INPUT_FORMATS:
         raise InputError(f"-o {output}: unknown output format {output.suffix or '(none)'}; use one of {', '.join(config.INPUT_FORMATS)}")
     named = {"the input": Path(source).resolve()}

@@ -111,3 +111,15 @@ def test_row_errors():
     assert row_error("가" * 10, "나" * config.MAX_TEXT_CHARS).startswith("too long")
     assert row_error("\ufffd\ufffd\ufffd사업", "").startswith("undecodable")
     assert row_error("공동급식지원센터 운영", "") == ""
+
+
+def test_output_paths_are_checked_input_format_first(tmp_path):
+    from pipeline.data.entries import check_output_paths, default_output
+
+    source = tmp_path / "entries.pdf"
+    with pytest.raises(InputError, match=r"^unknown format \.pdf"):
+        check_output_paths(source, default_output(source))
+    source = tmp_path / "entries.csv"
+    with pytest.raises(InputError, match="is the input"):
+        check_output_paths(source, source)
+    check_output_paths(source, default_output(source), tmp_path / "report.html")
