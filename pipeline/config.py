@@ -22,10 +22,10 @@ MODELS_DIR = PROJECT_ROOT / "models"
 MLRUNS_DIR = PROJECT_ROOT / "mlruns"
 
 RAW_REPORT = RAW_DIR / "krila_report.txt"
-# sha256 of the report as shipped in ../shared/report; a changed copy is a different dataset.
+# sha256 of the report as shipped with the project brief; a changed copy is a different dataset.
 RAW_REPORT_SHA256 = "eff13cb216b746a687b7d62e001a88845a28ec115775c60f72749554130caf22"
 # Narratives of 263 other appendix cases, retold from news pages (see data/README.md); copied
-# unchanged from ../shared/narratives, labels joined by appendix id.
+# unchanged from the brief's narratives folder, labels joined by appendix id.
 RAW_NARRATIVES = RAW_DIR / "appendix_narratives.jsonl"
 RAW_NARRATIVES_SHA256 = "ae26631389507956bb111325b3b78736e63c8afb8f7179265801a3ff540890b2"
 CASES_CSV = PROCESSED_DIR / "cases.csv"
