@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -39,3 +40,12 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Call `write(tmp_path)` and move the result to `path` only if it returns normally."""
     with atomic_path(path) as tmp:
         write(tmp)
+
+
+def read_verified(path: Path, sha256: str, what: str) -> bytes:
+    """The bytes of a raw input file, refused unless their sha256 is the one the data was built on."""
+    data = Path(path).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != sha256:
+        raise ValueError(f"{path}: sha256 {digest} is not {what} ({sha256})")
+    return data

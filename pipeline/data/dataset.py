@@ -6,7 +6,6 @@ reproducibly; `load_cases` and `load_case_studies` are what the rest of the pack
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from pipeline.data.narrative_corpus import build_narratives, write_narratives
 from pipeline.data.normalise import normalise_title, ratio
 from pipeline.data.title_groups import assign_title_groups
 from pipeline.data.validation import case_study_disagreements, validate
-from pipeline.io import CSV_ENCODING, atomic_write, atomic_write_text
+from pipeline.io import CSV_ENCODING, atomic_write, atomic_write_text, read_verified
 
 
 @dataclass
@@ -39,11 +38,7 @@ class Dataset:
 
 def read_report(path: Path = config.RAW_REPORT) -> str:
     """The raw report text; refuses a copy whose sha256 differs from the one the dataset is built on."""
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != config.RAW_REPORT_SHA256:
-        raise ValueError(f"{path}: sha256 {digest} is not the report's ({config.RAW_REPORT_SHA256})")
-    return data.decode("utf-8")
+    return read_verified(path, config.RAW_REPORT_SHA256, "the report's").decode("utf-8")
 
 
 def meets_criteria(resource_sharing: str, sustainability: str) -> str:

@@ -22,7 +22,6 @@ from pipeline import config
 from pipeline.data.normalise import has_hangul
 from pipeline.io import CSV_ENCODING, atomic_path
 
-
 # A cell starting with one of these is a formula to a spreadsheet program (OWASP, CSV injection).
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_STARTS = frozenset(FORMULA_PREFIXES)

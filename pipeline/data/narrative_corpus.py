@@ -9,7 +9,6 @@ chosen cases and everything sharing a group with them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,7 +19,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline import config
-from pipeline.io import CSV_ENCODING, atomic_write
+from pipeline.io import CSV_ENCODING, atomic_write, read_verified
 
 LABEL_COLUMNS: tuple[str, ...] = (
     "actor_type",
@@ -62,10 +61,7 @@ APPENDIX, CASE_STUDY = "appendix", "case_study"
 
 def read_raw_narratives(path: Path = config.RAW_NARRATIVES) -> list[dict]:
     """The raw narratives, one dict per line; refuses a copy whose sha256 is not the shipped one."""
-    data = Path(path).read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != config.RAW_NARRATIVES_SHA256:
-        raise ValueError(f"{path}: sha256 {digest} is not the narratives' ({config.RAW_NARRATIVES_SHA256})")
+    data = read_verified(path, config.RAW_NARRATIVES_SHA256, "the narratives'")
     return [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
 
 

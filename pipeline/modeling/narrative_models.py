@@ -125,21 +125,21 @@ def fit_narrative_models(frame: pd.DataFrame, readings: Sequence[NarrativeReadin
 
 
 def sentence_pushes(
-    model: CalibratedDecision, readings: Sequence[NarrativeReading], candidates: Sequence[Sequence[int]]
+    model: CalibratedDecision,
+    readings: Sequence[NarrativeReading],
+    candidates: Sequence[Sequence[int]],
+    p_full: np.ndarray | None = None,
 ) -> list[dict[int, float]]:
     """For each reading, how much each candidate sentence raises the calibrated probability of O:
-    the probability with the whole narrative minus the probability with that sentence left out.
-    One predict_proba call for all readings and their variants."""
-    variants, owners = [], []
-    for k, (reading, indices) in enumerate(zip(readings, candidates)):
-        variants.append(reading)
-        variants += [reading.without(i) for i in indices]
-        owners.append(len(variants) - len(indices) - 1)
-    if not variants:
-        return []
+    the probability with the whole narrative (`p_full`, when the caller has it already) minus the
+    probability with that sentence left out. One predict_proba call for all the variants."""
     positive = list(model.classes_).index(config.MARK_YES)
-    p = model.predict_proba(pd.Series(variants, dtype=object))[:, positive]
-    return [
-        {i: float(p[start] - p[start + 1 + j]) for j, i in enumerate(indices)}
-        for start, indices in zip(owners, candidates)
-    ]
+    if p_full is None:
+        p_full = model.predict_proba(pd.Series(list(readings), dtype=object))[:, positive]
+    variants = [reading.without(i) for reading, indices in zip(readings, candidates) for i in indices]
+    p = model.predict_proba(pd.Series(variants, dtype=object))[:, positive] if variants else np.empty(0)
+    out, start = [], 0
+    for full, indices in zip(p_full, candidates):
+        out.append({i: float(full - p[start + j]) for j, i in enumerate(indices)})
+        start += len(indices)
+    return out

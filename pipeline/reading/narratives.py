@@ -8,7 +8,6 @@ each evidence sentence pushed a learned decision that way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -92,8 +91,3 @@ def read_narratives(frame: pd.DataFrame) -> list[NarrativeReading]:
             )
         )
     return out
-
-
-def readings_of(frame: pd.DataFrame, readings: Sequence[NarrativeReading]) -> pd.Series:
-    """Readings as an object Series aligned with `frame` (the narrative models' input)."""
-    return pd.Series(list(readings), index=frame.index, dtype=object)

@@ -153,7 +153,10 @@ def _score_batch(batch: pd.DataFrame, bundle: dict) -> list[dict]:
                 [j for j, s in enumerate(r.sentences) if any(e.start == s.start for e in r.findings[label].evidence)]
                 for r in readings
             ]
-            pushes[label] = dict(zip(with_text, sentence_pushes(bundle["narrative"]["models"][label], readings, candidates)))
+            model = bundle["narrative"]["models"][label]
+            classes, proba, _ = narrative[label]  # the whole narrative's probability, computed above
+            p_full = proba[:, classes.index(config.MARK_YES)]
+            pushes[label] = dict(zip(with_text, sentence_pushes(model, readings, candidates, p_full)))
 
     # The same text the models read, so the ranker's Kiwi analysis comes from the token cache.
     rankings = ranker.rank_many(compose_text(batch[["region", "title", "description"]]))
