@@ -51,6 +51,7 @@ def main() -> None:
     scored = score_frame(held[["id", "region", "title"]], load_bundle(root / "champion")[0])
     for label in LABELS:
         scored[label] = held[label].to_numpy()
+    scored[config.REVIEW_MARK_COLUMN] = config.REVIEW_MARKS[0]  # the reviewer checked every row
     poisoned = scored.copy()
     shuffle = np.random.default_rng(1)
     for label in LABELS:

@@ -1,7 +1,11 @@
-"""Saving and loading the fitted models: a joblib bundle plus a manifest with its sha256.
+"""Saving and loading the fitted models: a skops bundle plus a manifest with its sha256.
 
-A joblib file is a pickle: loading it runs code. `load_bundle` therefore checks the file's sha256
-against the manifest before it unpickles anything.
+A pickle (joblib) runs code when loaded, and a manifest beside it can be rewritten by whoever
+wrote the pickle, so a checksum alone does not make one safe. The bundle is therefore written with
+skops, which rebuilds objects from a schema and loads only the types it is told to trust:
+skops' own list of safe types plus `TRUSTED_TYPES` below, the project's classes and the few
+private scikit-learn ones the calibration uses. A bundle naming any other type is refused before
+anything in it is built, and the sha256 check still catches damaged or swapped files.
 """
 
 from __future__ import annotations
@@ -9,19 +13,37 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
-import joblib
-
 from pipeline import config
+from pipeline.errors import UserError
 from pipeline.io import atomic_write, atomic_write_text
 
-BUNDLE_NAME = "collab_classifier.joblib"
-_VERSIONED = ("kiwipiepy", "kiwipiepy_model", "scikit-learn", "numpy", "pandas", "joblib", "mlflow")
+BUNDLE_NAME = "collab_classifier.skops"
+_VERSIONED = ("kiwipiepy", "kiwipiepy_model", "scikit-learn", "numpy", "pandas", "skops", "mlflow")
+# The types beyond skops' defaults a bundle may hold; a new class in a model must be added here.
+TRUSTED_TYPES: frozenset[str] = frozenset(
+    {
+        "pipeline.modeling.calibration.CalibratedDecision",
+        "pipeline.modeling.calibration._GivenProbabilities",
+        "pipeline.modeling.features.DomainCues",
+        "pipeline.modeling.narrative_features.CueCounts",
+        "pipeline.modeling.narrative_features.morpheme_text",
+        "pipeline.modeling.narrative_features.reading_text",
+        "pipeline.reading.subtypes.SubTypeRanker",
+        "pipeline.text.compose.compose_text",
+        "pipeline.text.tokenizer.KiwiMorphemes",
+        "pipeline.text.vectorizers.TermTfidf",
+        "sklearn.calibration._CalibratedClassifier",
+        "sklearn.calibration._SigmoidCalibration",
+        "sklearn.calibration._TemperatureScaling",
+    }
+)
 
 
-class ArtifactError(RuntimeError):
+class ArtifactError(UserError, RuntimeError):
     """A model artifact is missing, or does not match its manifest."""
 
 
@@ -46,8 +68,17 @@ def library_versions() -> dict[str, str]:
 def save_bundle(content: dict, manifest: dict, models_dir: Path = config.MODELS_DIR) -> Path:
     """Write the bundle (`models` by target, and for scoring `weights` and `ranker`) and a manifest
     recording its sha256; returns the bundle path."""
+    import skops.io
+
+    def write(tmp: Path) -> None:
+        skops.io.dump(content, tmp, compression=zipfile.ZIP_DEFLATED, compresslevel=3)
+        untrusted = sorted(set(skops.io.get_untrusted_types(file=tmp)) - TRUSTED_TYPES)
+        if untrusted:
+            # Caught when saving, not by the first user: a new class in a model is listed on purpose.
+            raise ArtifactError(f"the bundle would hold types not in artifacts.TRUSTED_TYPES: {untrusted}")
+
     bundle = Path(models_dir) / BUNDLE_NAME
-    atomic_write(bundle, lambda tmp: joblib.dump(content, tmp, compress=3))
+    atomic_write(bundle, write)
     manifest = {
         **manifest,
         "versions": library_versions(),
@@ -61,7 +92,17 @@ def read_manifest(models_dir: Path = config.MODELS_DIR) -> dict:
     path = Path(models_dir) / config.MANIFEST.name
     if not path.exists():
         raise ArtifactError(f"no trained model in {models_dir} (missing {path.name}); run `collab train`")
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ArtifactError(f"{path} is not a readable manifest ({error}); run `collab train` to write a new one") from None
+    sha256 = manifest.get("artifacts", {}).get(BUNDLE_NAME, {}).get("sha256") if isinstance(manifest, dict) else None
+    if not isinstance(sha256, str):
+        raise ArtifactError(
+            f"{path} does not record the sha256 of {BUNDLE_NAME} (artifacts.{BUNDLE_NAME}.sha256); "
+            "run `collab train` to write a new one"
+        )
+    return manifest
 
 
 def load_bundle(models_dir: Path = config.MODELS_DIR) -> tuple[dict, dict]:
@@ -76,11 +117,34 @@ def load_bundle(models_dir: Path = config.MODELS_DIR) -> tuple[dict, dict]:
         raise ArtifactError(
             f"{bundle} has sha256 {actual}, the manifest says {expected}: refusing to load it"
         )
+    import skops.io
+
     try:
-        return joblib.load(bundle), manifest
-    except (ModuleNotFoundError, AttributeError) as error:
+        untrusted = skops.io.get_untrusted_types(file=bundle)
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise ArtifactError(f"{bundle} is not a skops bundle ({error}); run `collab train`") from None
+    unknown = sorted(set(untrusted) - TRUSTED_TYPES)
+    if unknown:
+        raise ArtifactError(f"{bundle} holds types this package does not trust: {unknown}; refusing to load it")
+    try:
+        return skops.io.load(bundle, trusted=untrusted), manifest
+    except (ModuleNotFoundError, AttributeError, TypeError) as error:
         # The bundle names classes by module path: one saved by an older layout of the package
-        # (before pipeline's stage subpackages, say) cannot be rebuilt by this one.
+        # cannot be rebuilt by this one.
         raise ArtifactError(
             f"{bundle} was saved by another version of the package ({error}); run `collab train` to retrain it"
         ) from error
+
+
+def check_models_dir(models_dir: Path, trust: bool) -> None:
+    """Refuse a models folder other than the project's own (models/ and the folders in it) unless
+    the user says they trust it: a bundle executes no code, but a foreign one still decides every
+    label, and its manifest is written by whoever wrote the bundle."""
+    own = config.MODELS_DIR.resolve()
+    folder = Path(models_dir).resolve()
+    if trust or folder == own or own in folder.parents:
+        return
+    raise ArtifactError(
+        f"--models-dir {models_dir} is not this project's models folder ({config.MODELS_DIR}); "
+        "add --trust if you know where its model came from"
+    )

@@ -52,11 +52,31 @@ def _targets(value: str) -> list[str]:
     return targets
 
 
+def _at_least(minimum: int):
+    """An argparse type: an integer no smaller than `minimum` (checked before any work starts)."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"{number} is too small: give {minimum} or more")
+        return number
+
+    return parse
+
+
+def _add_repeats_folds(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--repeats", type=_at_least(1), default=config.CV_REPEATS, help="cross-validation repeats (1 or more)")
+    # Two folds is the least that holds out anything.
+    p.add_argument("--folds", type=_at_least(2), default=config.CV_FOLDS, help="cross-validation folds (2 or more)")
+    p.add_argument("--seed", type=int, default=config.SEED)
+
+
 def _add_cv_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--targets", type=_targets, default=list(config.TARGETS), help="comma-separated")
-    p.add_argument("--repeats", type=int, default=config.CV_REPEATS, help="cross-validation repeats")
-    p.add_argument("--folds", type=int, default=config.CV_FOLDS, help="cross-validation folds")
-    p.add_argument("--seed", type=int, default=config.SEED)
+    _add_repeats_folds(p)
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -115,8 +135,16 @@ def _score(args: argparse.Namespace) -> int:
     import json
     from contextlib import nullcontext
 
-    from pipeline.artifacts import ArtifactError, load_bundle
-    from pipeline.data.entries import InputError, check_output_paths, check_xlsx_cells, default_output, read_entries, write_table
+    from pipeline.artifacts import ArtifactError, check_models_dir, load_bundle
+    from pipeline.data.entries import (
+        InputError,
+        Limits,
+        check_output_paths,
+        check_xlsx_cells,
+        default_output,
+        read_entries,
+        write_table,
+    )
     from pipeline.io import atomic_path
     from pipeline.scoring.report import render
     from pipeline.scoring.score import rank_for_review, score_frame, summarise
@@ -124,7 +152,8 @@ def _score(args: argparse.Namespace) -> int:
     output = args.output or default_output(args.input)
     try:
         check_output_paths(args.input, output, args.report)
-        entries = read_entries(args.input, args.encoding, args.columns)
+        check_models_dir(args.models_dir, args.trust)
+        entries = read_entries(args.input, args.encoding, args.columns, args.sheet, Limits(args.max_rows, args.max_mb))
         if output.suffix.lower() == ".xlsx":
             check_xlsx_cells(entries.frame)  # before scoring, not after
         bundle, manifest = load_bundle(args.models_dir)
@@ -141,7 +170,9 @@ def _score(args: argparse.Namespace) -> int:
         f"(MLflow run {manifest.get('mlflow_run_id', '?')})",
         file=sys.stderr,
     )
-    scored = score_frame(entries.frame, bundle, entries.mapping, progress=True)
+    for position, problem in entries.problems.items():
+        print(f"  row {position + 1}: {problem.text} (not scored)", file=sys.stderr)
+    scored = score_frame(entries.frame, bundle, entries.mapping, progress=True, problems=entries.problems)
     if args.rank_for_review:
         scored = rank_for_review(scored)
     summary = summarise(scored)
@@ -167,15 +198,16 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _retrain(args: argparse.Namespace) -> int:
-    from pipeline.artifacts import ArtifactError
+    from pipeline.artifacts import ArtifactError, check_models_dir
     from pipeline.data.dataset import load_cases
     from pipeline.data.entries import InputError
     from pipeline.data.reviewed import read_reviewed
     from pipeline.jobs.retraining import retrain
 
     try:
-        reviewed = read_reviewed(args.add, args.encoding, args.columns)
-    except InputError as error:
+        check_models_dir(args.models_dir, args.trust)
+        reviewed = read_reviewed(args.add, args.encoding, args.columns, args.sheet)
+    except (InputError, ArtifactError) as error:
         print(f"collab retrain: {error}", file=sys.stderr)
         return 2
     print(
@@ -225,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="collab",
         description="First-pass classification of collaborative-administration (협업행정) cases.",
     )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build-dataset", help="parse the KRILA report into data/processed/")
@@ -259,10 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="promote even if the rule says no (logged as forced)")
     p.add_argument("--encoding", help="CSV encoding (default: detected)")
     p.add_argument("--columns", help="map fields to columns, e.g. title=과제명")
-    p.add_argument("--repeats", type=int, default=config.CV_REPEATS, help="cross-validation repeats")
-    p.add_argument("--folds", type=int, default=config.CV_FOLDS, help="cross-validation folds")
-    p.add_argument("--seed", type=int, default=config.SEED)
+    p.add_argument("--sheet", help=".xlsx: the sheet to read (default: the first whose first row has a title column)")
+    _add_repeats_folds(p)
     p.add_argument("--models-dir", type=config.Path, default=config.MODELS_DIR)
+    p.add_argument("--trust", action="store_true", help="accept a --models-dir outside this project's models/ folder")
     p.add_argument("--labelled-dir", type=config.Path, default=config.LABELLED_DIR)
     p.set_defaults(func=_retrain)
 
@@ -272,7 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=config.Path, help="also write a self-contained HTML report")
     p.add_argument("--encoding", help="CSV encoding (default: detected; e.g. cp949, utf-8)")
     p.add_argument("--columns", help="map fields to columns, e.g. title=과제명,description=요약")
+    p.add_argument("--sheet", help=".xlsx: the sheet to read (default: the first whose first row has a title column)")
+    p.add_argument("--max-rows", type=_at_least(1), default=config.MAX_INPUT_ROWS, help="refuse a larger file before reading it")
+    p.add_argument("--max-mb", type=_at_least(1), default=config.MAX_INPUT_MB, help="refuse a larger file (.xlsx: uncompressed) before reading it")
     p.add_argument("--models-dir", type=config.Path, default=config.MODELS_DIR)
+    p.add_argument("--trust", action="store_true", help="accept a --models-dir outside this project's models/ folder")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument(
         "--rank-for-review",
@@ -284,12 +321,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one subcommand. A problem in the user's files or arguments (a `UserError`, or the
+    system refusing a file) is one line on stderr and exit 2; `--debug` shows the traceback."""
+    from pipeline.errors import UserError
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, FileNotFoundError, RuntimeError) as error:
-        print(f"collab {args.command}: {error}", file=sys.stderr)
+    except (UserError, OSError, ValueError) as error:
+        if args.debug:
+            raise
+        message = " ".join(str(error).split()) or type(error).__name__
+        print(f"collab {args.command}: {message} (--debug shows the traceback)", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print(f"collab {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -255,8 +255,19 @@ INPUT_ALIASES: dict[str, tuple[str, ...]] = {
 INPUT_FORMATS: tuple[str, ...] = (".csv", ".xlsx", ".jsonl")
 # Excel's limit on the characters of one cell: .xlsx output refuses a longer one up front.
 XLSX_MAX_CELL_CHARS = 32_767
+# Limits checked before a file is parsed, so that a runaway export or an .xlsx "zip bomb" (a few
+# MB that expand to millions of rows) stops at once; `--max-rows` and `--max-mb` raise them. The
+# size is the file's bytes for CSV/JSONL and the uncompressed sheets and strings of an .xlsx. A
+# CSV's rows are counted as its lines (a narrative may span several), so the limit errs on the
+# safe side.
+MAX_INPUT_ROWS = 1_000_000
+MAX_INPUT_MB = 512
 # A row longer than this is refused rather than tokenised (a pasted document, not an entry).
 MAX_TEXT_CHARS = 200_000
+# `collab score` writes this column empty; a reviewer who has checked a row's labels writes one of
+# the marks in it, and only marked rows become training data (`collab retrain`).
+REVIEW_MARK_COLUMN = "review_mark"
+REVIEW_MARKS: tuple[str, ...] = ("검토완료", "O")
 # Below this probability a label counts as uncertain (scoring.FLAGGING_LABELS flag the row).
 REVIEW_PROBABILITY = 0.6
 SCORE_BATCH = 64

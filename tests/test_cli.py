@@ -13,8 +13,13 @@ from pipeline import config
 SAMPLE = config.SAMPLE_ENTRIES
 
 
-def _run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *map(str, args)], capture_output=True, text=True, check=False, cwd=cwd)
+def _run(*args, cwd=None, trust=True, env=None):
+    """`collab` in a fresh process. The suite's models live in a temporary folder, which the CLI
+    refuses without --trust: `trust` adds it wherever a --models-dir is given."""
+    args = [*map(str, args)]
+    if trust and "--models-dir" in args and args[0] in ("score", "retrain"):
+        args.append("--trust")
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, check=False, cwd=cwd, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +81,9 @@ def test_failures_leave_no_output(models_dir, tmp_path):
 
     tampered = tmp_path / "tampered"
     shutil.copytree(models_dir, tampered)
-    bundle = tampered / "collab_classifier.joblib"
-    bundle.write_bytes(bundle.read_bytes()[:-1] + b"\0")
+    bundle = tampered / "collab_classifier.skops"
+    data = bundle.read_bytes()
+    bundle.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # one bit of the last byte
     result = _run("score", SAMPLE, "-o", out, "--report", tmp_path / "r.html", "--models-dir", tampered)
     assert result.returncode == 2 and "sha256" in result.stderr
 
@@ -99,6 +105,7 @@ def test_retrain_reports_malformed_rows_and_refuses_an_unusable_file(models_dir,
     models = tmp_path / "models"
     shutil.copytree(models_dir, models)
     scored = pd.read_csv(SAMPLE, encoding="utf-8-sig", dtype=str).head(4)
+    scored[config.REVIEW_MARK_COLUMN] = "검토완료"
     for column, value in {"service_field": "교육", "actor_type": "지자체-민간", "tech_applied": "O",
                           "tech_applicable": "X", "sustainability": "△"}.items():
         scored[column] = value
@@ -118,7 +125,7 @@ def test_retrain_reports_malformed_rows_and_refuses_an_unusable_file(models_dir,
     assert f"line {starts[1]}: tech_applied 'o' is not one of O, X" in result.stderr
     assert f"line {starts[2]}: service_field is empty" in result.stderr
     assert f"line {starts[3]}: no title" in result.stderr
-    assert "no row can be used (4 left out)" in result.stderr
+    assert "no marked row can be used (4 left out)" in result.stderr
     assert not labelled_dir.exists()
 
     no_labels = tmp_path / "unlabelled.csv"
@@ -234,3 +241,174 @@ def test_jsonl_with_a_byte_order_mark(models_dir, tmp_path):
     path.write_text('{"title": "공동급식지원센터 운영", "region": "경기 안양시"}\n', encoding="utf-8-sig")
     result = _run("score", path, "--models-dir", models_dir)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+class _Payload:
+    """Unpickling this runs a shell command: what a hostile models/ folder would hold."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __reduce__(self):
+        import os
+
+        return (os.system, (self.command,))
+
+
+def _plant_bundle(models_dir, tmp_path, data: bytes):
+    """A copy of the models folder whose bundle is `data`, with the manifest's sha256 made to match."""
+    import hashlib
+
+    from pipeline.artifacts import BUNDLE_NAME
+
+    planted = tmp_path / "planted"
+    shutil.copytree(models_dir, planted)
+    (planted / BUNDLE_NAME).write_bytes(data)
+    manifest = json.loads((planted / "manifest.json").read_text(encoding="utf-8"))
+    manifest["artifacts"][BUNDLE_NAME]["sha256"] = hashlib.sha256(data).hexdigest()
+    (planted / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return planted
+
+
+def test_a_bundle_cannot_run_code(models_dir, tmp_path):
+    """Item 2: a pickle with its sha256 in the manifest executed its code on `collab score`."""
+    import pickle
+    import zipfile
+
+    import skops.io
+    from sklearn.preprocessing import FunctionTransformer
+
+    marker = tmp_path / "executed"
+    planted = _plant_bundle(models_dir, tmp_path, pickle.dumps(_Payload(f"touch {marker}")))
+    result = _run("score", SAMPLE, "-o", tmp_path / "out.csv", "--models-dir", planted)
+    assert result.returncode == 2 and "is not a skops bundle" in result.stderr, result.stderr[-2000:]
+    assert not marker.exists() and "Traceback" not in result.stderr
+
+    # A skops file naming a function outside the trusted list is refused before anything is built.
+    hostile = tmp_path / "hostile.skops"
+    skops.io.dump({"models": FunctionTransformer(func=__import__("os").system)}, hostile, compression=zipfile.ZIP_DEFLATED)
+    planted = _plant_bundle(models_dir, tmp_path / "2", hostile.read_bytes())
+    result = _run("score", SAMPLE, "-o", tmp_path / "out.csv", "--models-dir", planted)
+    assert result.returncode == 2 and "types this package does not trust" in result.stderr and "system" in result.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_models_folder_from_elsewhere_needs_trust(models_dir, tmp_path):
+    result = _run("score", SAMPLE, "-o", tmp_path / "out.csv", "--models-dir", models_dir, trust=False)
+    assert result.returncode == 2 and "is not this project's models folder" in result.stderr and "--trust" in result.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_cp949_row_in_a_utf8_file_is_one_unscored_row(models_dir, tmp_path):
+    """Item 8: one row pasted from a CP949 file made the whole UTF-8 file unreadable."""
+    path = tmp_path / "mixed.csv"
+    rows = [("번호,사업명,사업내용", "utf-8"), ("1,공동급식지원센터 운영,4개 시가 센터를 공동 운영함", "utf-8"),
+            ("2,도심 공원 조성,구와 주민이 공원을 함께 만듦", "cp949"), ("3,섬 주민 여객선 운임 지원,도와 군이 운임을 분담함", "utf-8")]
+    path.write_bytes(b"\r\n".join(text.encode(encoding) for text, encoding in rows) + b"\r\n")
+    out = tmp_path / "out.csv"
+    result = _run("score", path, "-o", out, "--models-dir", models_dir)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "row 2:" in result.stderr
+    scored = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert scored["번호"].tolist() == ["1", "2", "3"]
+    assert scored["review_codes"].tolist()[1] == "not_scored:bad_bytes" and scored["error"].tolist()[1]
+    assert scored["error"].tolist()[0] == scored["error"].tolist()[2] == ""
+    assert scored["service_field"].tolist()[0] and not scored["service_field"].tolist()[1]
+
+
+def test_a_workbook_over_the_row_limit_is_refused_before_reading(models_dir, tmp_path):
+    """Item 3 (the limits themselves are tested on a larger workbook in tests/data/test_entries.py)."""
+    path = tmp_path / "entries.xlsx"
+    pd.DataFrame({"사업명": ["공동급식지원센터 운영"] * 50}).to_excel(path, index=False)
+    result = _run("score", path, "--models-dir", models_dir, "--max-rows", "10")
+    assert result.returncode == 2 and "more than the limit of 10 rows" in result.stderr and "--max-rows" in result.stderr
+
+
+def test_a_scored_file_nobody_marked_is_refused_for_retraining(models_dir, tmp_path):
+    """Item 9: the scored file returned unchanged was promoted."""
+    out = tmp_path / "scored.csv"
+    assert _run("score", SAMPLE, "-o", out, "--models-dir", models_dir).returncode == 0
+    labelled_dir = tmp_path / "labelled"
+    result = _run("retrain", "--add", out, "--models-dir", models_dir, "--labelled-dir", labelled_dir)
+    assert result.returncode == 2 and "no row is marked as reviewed" in result.stderr and "검토완료" in result.stderr
+    assert not labelled_dir.exists()
+
+
+def test_bad_arguments_are_refused_before_any_version_is_made(models_dir, tmp_path):
+    """Item 11 (arguments) and item 12 (one line, exit 2, no traceback)."""
+    labelled_dir = tmp_path / "labelled"
+    for flag, value in (("--repeats", "0"), ("--folds", "1")):
+        result = _run("retrain", "--add", SAMPLE, flag, value, "--models-dir", models_dir, "--labelled-dir", labelled_dir)
+        assert result.returncode == 2 and f"argument {flag}" in result.stderr and "too small" in result.stderr
+        assert "Traceback" not in result.stderr and not labelled_dir.exists()
+    result = _run("evaluate", "--repeats", "0")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_a_killed_retraining_is_recorded_as_failed(trained, models_dir, tmp_path):
+    """Item 11: SIGTERM left the version `pending` and the MLflow run RUNNING forever."""
+    import os
+    import signal
+    import time
+
+    from pipeline.data import labelled
+
+    models, labelled_dir = tmp_path / "models", tmp_path / "labelled"
+    shutil.copytree(models_dir, models)
+    scored = tmp_path / "scored.csv"
+    assert _run("score", SAMPLE, "-o", scored, "--models-dir", models).returncode == 0
+    reviewed = pd.read_csv(scored, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    reviewed[config.REVIEW_MARK_COLUMN] = "검토완료"
+    reviewed["tech_applicable"] = "O"  # a reviewer's correction
+    reviewed.to_csv(tmp_path / "reviewed.csv", index=False, encoding="utf-8-sig")
+    env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'mlflow.db'}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "retrain", "--add", str(tmp_path / "reviewed.csv"), "--repeats", "1",
+         "--folds", "3", "--models-dir", str(models), "--trust", "--labelled-dir", str(labelled_dir)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    import mlflow
+
+    mlflow.set_tracking_uri(env["MLFLOW_TRACKING_URI"])
+    deadline = time.monotonic() + 300
+
+    def retrain_runs():
+        if not (tmp_path / "mlflow.db").exists():
+            return []
+        try:
+            return mlflow.search_runs(search_all_experiments=True, filter_string="tags.kind = 'retrain'")["status"].tolist()
+        except Exception:  # the child may still be creating the store's tables
+            return []
+
+    while retrain_runs() != ["RUNNING"]:  # the version is written and the MLflow run has begun
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()[1][-2000:]
+        time.sleep(0.5)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr, stderr[-2000:]
+    [entry] = labelled.read_index(labelled_dir)
+    assert entry["status"] == labelled.FAILED and "SIGTERM" in entry["decision"]
+    assert retrain_runs() == ["FAILED"]
+
+
+def test_manifest_errors_name_the_file(models_dir, tmp_path):
+    """Item 12: a manifest without `artifacts`, or not JSON, gave a traceback or a nameless error."""
+    broken = tmp_path / "models"
+    shutil.copytree(models_dir, broken)
+    manifest = broken / "manifest.json"
+    manifest.write_text('{"model_name": "x"', encoding="utf-8")
+    result = _run("score", SAMPLE, "-o", tmp_path / "out.csv", "--models-dir", broken)
+    assert result.returncode == 2 and f"{manifest} is not a readable manifest" in result.stderr
+    manifest.write_text('{"model_name": "x"}', encoding="utf-8")
+    result = _run("score", SAMPLE, "-o", tmp_path / "out.csv", "--models-dir", broken)
+    assert result.returncode == 2 and f"{manifest} does not record the sha256" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_one_line_errors_and_tracebacks_only_with_debug(tmp_path):
+    missing = tmp_path / "ids.txt"
+    result = _run("train", "--exclude", missing, "--models-dir", tmp_path / "models")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and str(missing) in result.stderr
+    result = _run("--debug", "train", "--exclude", missing, "--models-dir", tmp_path / "models")
+    assert result.returncode == 1 and "Traceback" in result.stderr

@@ -7,19 +7,24 @@ shows Korean), .xlsx, or .jsonl.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 import warnings
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
 
+import numpy as np
+import openpyxl
 import pandas as pd
 from charset_normalizer import from_bytes
 
 from pipeline import config
 from pipeline.data.normalise import has_hangul
+from pipeline.errors import UserError
 from pipeline.io import CSV_ENCODING, atomic_path
 
 # A cell starting with one of these is a formula to a spreadsheet program (OWASP, CSV injection).
@@ -29,8 +34,16 @@ _FORMULA_STARTS = frozenset(FORMULA_PREFIXES)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class InputError(ValueError):
+class InputError(UserError, ValueError):
     """The input file cannot be read as a table of entries; the message says why."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why a row cannot be scored: a stable code for programs, a Korean sentence for reviewers."""
+
+    code: str
+    text: str
 
 
 @dataclass
@@ -40,30 +53,96 @@ class Entries:
     frame: pd.DataFrame
     encoding: str
     mapping: dict[str, str]
+    problems: dict[int, RowProblem] = field(default_factory=dict)  # rows not read whole: not scored
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a file may hold before it is parsed (config.MAX_INPUT_ROWS / MAX_INPUT_MB)."""
+
+    rows: int = config.MAX_INPUT_ROWS
+    megabytes: float = config.MAX_INPUT_MB
+
+    def check(self, path: Path, rows: int | None, size: int, what: str) -> None:
+        if size > self.megabytes * 2**20:
+            raise InputError(
+                f"{path.name}: {what} {size / 2**20:,.0f} MB, more than the limit of {self.megabytes:,} MB; "
+                "split the file, or raise the limit with --max-mb if you trust it"
+            )
+        if rows is not None and rows > self.rows:
+            raise InputError(
+                f"{path.name}: more than the limit of {self.rows:,} rows; "
+                "split the file, or raise the limit with --max-rows if you trust it"
+            )
+
+
+@dataclass
+class Table:
+    """A file read as strings: the frame, how it was read (encoding, or the sheet of a workbook),
+    and the rows that could not be read whole (position -> reason), which stay in the frame."""
+
+    frame: pd.DataFrame
+    encoding: str
+    problems: dict[int, RowProblem] = field(default_factory=dict)
+    sheet: str | None = None
+
+
+# A stray byte decodes (surrogateescape) to a lone surrogate, which the CSV parser cannot take;
+# it is swapped for U+FDD0, a noncharacter Unicode reserves for a program's internal use, that
+# marks the row until _undecodable_rows turns it into U+FFFD.
+_SURROGATE = re.compile(r"[\udc80-\udcff]")
+_UNDECODED = re.compile("\ufdd0")
 
 
 def _detect_encoding(data: bytes) -> str:
+    """The encoding that reads the file: BOM, else UTF-8 or CP949 if either reads every byte, else
+    charset_normalizer's best guess (UTF-8 if it has none), whose stray bytes then mark their rows."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    for encoding in ("utf-8", "cp949"):  # cp949 reads every EUC-KR file too
+        try:
+            data.decode(encoding)
+            return encoding
+        except UnicodeDecodeError:
+            pass
     best = from_bytes(data, cp_isolation=["cp949", "euc_kr", "utf_8"]).best()
     if best is None:
-        raise InputError("cannot tell the file's encoding; give it with --encoding (e.g. cp949)")
-    # CP949 is a superset of EUC-KR: reading EUC-KR files as CP949 loses nothing.
+        return "utf-8"
     return "cp949" if best.encoding in ("euc_kr", "cp949") else best.encoding
 
 
-def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, str]:
+def _undecodable_rows(frame: pd.DataFrame, encoding: str) -> tuple[pd.DataFrame, dict[int, RowProblem]]:
+    """Rows holding bytes `encoding` cannot read: those cells get U+FFFD for each stray byte (so
+    the output can be written), and the row is reported, not scored."""
+    problems: dict[int, RowProblem] = {}
+    for column in frame.columns:
+        values = frame[column]
+        bad = values.str.contains(_UNDECODED, regex=True)
+        for position in np.flatnonzero(bad.to_numpy()):
+            problems.setdefault(
+                int(position),
+                RowProblem("bad_bytes", f"{column!s} 열에 {encoding}(으)로 읽을 수 없는 바이트가 있음 (다른 인코딩으로 저장된 행?)"),
+            )
+        if bad.any():
+            frame[column] = values.str.replace(_UNDECODED, "\ufffd", regex=True)
+    return frame, problems
+
+
+def _read_csv(path: Path, encoding: str | None, limits: Limits) -> Table:
+    size = path.stat().st_size
+    limits.check(path, None, size, "size")
     data = path.read_bytes()
+    limits.check(path, data.count(b"\n"), size, "size")
     encoding = encoding or _detect_encoding(data)
     try:
-        text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as error:
-        raise InputError(f"{path.name} is not valid {encoding}: {error}") from None
+        # surrogateescape keeps a stray byte as a marker instead of failing the file: a bad row
+        # then costs that row only (see _undecodable_rows).
+        text = data.decode(encoding, errors="surrogateescape")
+    except LookupError:
+        raise InputError(f"--encoding {encoding}: no such encoding (try utf-8 or cp949)") from None
+    text = _SURROGATE.sub("\ufdd0", text)
+    if _UNDECODED.search(text.split("\n", 1)[0]):
+        raise InputError(f"{path.name}, line 1: the header is not valid {encoding}; give the encoding with --encoding")
 
     try:
         with warnings.catch_warnings():
@@ -79,7 +158,14 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, str]:
         ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
         raise InputError(f"{path.name} is not a readable CSV table: {error}") from None
-    return frame, encoding
+    frame, problems = _undecodable_rows(frame, encoding)
+    if len(problems) > len(frame) / 2:
+        # Mostly unreadable is a wrong encoding, not a few pasted rows.
+        raise InputError(
+            f"{path.name} is not valid {encoding}: {len(problems)} of {len(frame)} rows have bytes it cannot read "
+            f"(first: row {min(problems) + 1}); give the encoding with --encoding (e.g. cp949)"
+        )
+    return Table(frame, encoding, problems)
 
 
 def _unneutralise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -93,25 +179,82 @@ def _unneutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def read_table(path: Path, encoding: str | None = None) -> tuple[pd.DataFrame, str]:
-    """The file as a DataFrame of strings, and the encoding used ("xlsx"/"utf-8" for the others)."""
-    path = Path(path)
+def _xlsx_sheets(path: Path, limits: Limits) -> dict[str, list[str]]:
+    """Sheet name -> header row, after checking the workbook's size and rows without parsing it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(i.file_size for i in archive.infolist() if i.filename.startswith(("xl/worksheets/", "xl/sharedStrings")))
+        limits.check(path, None, inflated, "uncompressed sheets")
+        book = openpyxl.load_workbook(path, read_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise InputError(f"{path.name} is not a readable .xlsx workbook: {error}") from None
+    try:
+        headers = {}
+        for sheet in book.worksheets:
+            # The sheet's dimension record gives its rows without reading them; a sheet written
+            # without one is counted by streaming, stopping one row past the limit.
+            rows = sheet.max_row
+            if rows is None:
+                rows = sum(1 for _ in itertools.islice(sheet.iter_rows(values_only=True), limits.rows + 1))
+            limits.check(path, rows, 0, "size")
+            first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+            headers[sheet.title] = [str(v) for v in first if v is not None]
+        return headers
+    finally:
+        book.close()
+
+
+def _pick_sheet(path: Path, headers: dict[str, list[str]], sheet: str | None, overrides: dict[str, str]) -> str:
+    if sheet is not None:
+        if sheet not in headers:
+            raise InputError(f"{path.name} has no sheet {sheet!r}; its sheets are {list(headers)}")
+        return sheet
+    for name, columns in headers.items():
+        try:
+            resolve_columns(columns, overrides)
+            return name
+        except InputError:
+            continue
+    raise InputError(
+        f"{path.name}: no sheet has a title column in its first row ("
+        + "; ".join(f"{name!r}: {columns[:8]}" for name, columns in headers.items())
+        + f"); name one of {', '.join(config.INPUT_ALIASES['title'])}, or choose with --sheet and --columns"
+    )
+
+
+def read_table(
+    path: Path,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    overrides: dict[str, str] | None = None,
+    limits: Limits | None = None,
+) -> Table:
+    """The file as a Table of strings. For .xlsx, the sheet named, else the first whose first row
+    has a title column (by the aliases or `overrides`). Size and rows are checked before parsing."""
+    path, limits = Path(path), limits or Limits()
     if not path.exists():
         raise InputError(f"{path} does not exist")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give a file")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        frame, encoding = _read_csv(path, encoding)
-        return _unneutralise(frame), encoding
+        table = _read_csv(path, encoding, limits)
+        table.frame = _unneutralise(table.frame)
+        return table
     if suffix == ".xlsx":
+        chosen = _pick_sheet(path, _xlsx_sheets(path, limits), sheet, overrides or {})
         try:
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+            frame = pd.read_excel(path, sheet_name=chosen, dtype=str, keep_default_na=False, engine="openpyxl")
         except Exception as error:  # openpyxl raises many types for a damaged workbook
             raise InputError(f"{path.name} is not a readable .xlsx workbook: {error}") from None
-        return _unneutralise(frame), "xlsx"
+        return Table(_unneutralise(frame), f"xlsx, sheet {chosen!r}", sheet=chosen)
     if suffix == ".jsonl":
+        limits.check(path, None, path.stat().st_size, "size")
         rows = []
         # utf-8-sig reads a file with or without a byte-order mark.
-        for number, line in enumerate(path.read_text(encoding=encoding or "utf-8-sig").splitlines(), 1):
+        lines = path.read_text(encoding=encoding or "utf-8-sig").splitlines()
+        limits.check(path, len(lines), 0, "size")
+        for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
@@ -121,7 +264,7 @@ def read_table(path: Path, encoding: str | None = None) -> tuple[pd.DataFrame, s
             if not isinstance(row, dict):
                 raise InputError(f"{path.name} line {number} is not a JSON object")
             rows.append({k: "" if v is None else str(v) for k, v in row.items()})
-        return pd.DataFrame(rows, dtype=str), encoding or "utf-8"
+        return Table(pd.DataFrame(rows, dtype=str), encoding or "utf-8")
     raise InputError(f"unknown format {suffix or '(none)'}: use one of {', '.join(config.INPUT_FORMATS)}")
 
 
@@ -167,11 +310,19 @@ def parse_column_overrides(text: str | None) -> dict[str, str]:
     return out
 
 
-def read_entries(path: Path, encoding: str | None = None, columns: str | None = None) -> Entries:
+def read_entries(
+    path: Path,
+    encoding: str | None = None,
+    columns: str | None = None,
+    sheet: str | None = None,
+    limits: Limits | None = None,
+) -> Entries:
     """Read an input file and find its title/region/description/id columns."""
-    frame, used = read_table(path, encoding)
+    overrides = parse_column_overrides(columns)
+    table = read_table(path, encoding, sheet, overrides, limits)
+    frame = table.frame
     frame.columns = [str(c) for c in frame.columns]
-    return Entries(frame, used, resolve_columns(list(frame.columns), parse_column_overrides(columns)))
+    return Entries(frame, table.encoding, resolve_columns(list(frame.columns), overrides), table.problems)
 
 
 def default_output(path: Path) -> Path:
@@ -273,18 +424,24 @@ def check_output_paths(source: Path, output: Path, report: Path | None = None) -
         named[f"the file given to {flag}"] = resolved
 
 
-def row_error(title: str, description: str) -> str:
-    """Why a row cannot be scored, or "" if it can."""
+def row_problem(title: str, description: str) -> RowProblem | None:
+    """Why a row cannot be scored, or None if it can."""
     text = f"{title} {description}"
     if not text.strip():
-        return "empty: no title and no description"
+        return RowProblem("empty", "비어 있음: 사업명도 사업 내용도 없음")
     if len(text) > config.MAX_TEXT_CHARS:
-        return f"too long: {len(text):,} characters (limit {config.MAX_TEXT_CHARS:,})"
+        return RowProblem("too_long", f"너무 김: {len(text):,}자 (한도 {config.MAX_TEXT_CHARS:,}자)")
     if text.count("\ufffd") > 0.1 * len(text.strip()):
-        return "undecodable: the text is mostly replacement characters (wrong encoding?)"
+        return RowProblem("undecodable", "읽을 수 없음: 글자 대부분이 깨져 있음 (인코딩이 다른 파일?)")
     if not has_hangul(text):
-        return "no Korean text: the models read Korean titles and narratives"
-    return ""
+        return RowProblem("no_korean", "한글 없음: 모델은 한국어 사업명과 내용을 읽음")
+    return None
+
+
+def row_error(title: str, description: str) -> str:
+    """Why a row cannot be scored (in Korean), or "" if it can."""
+    problem = row_problem(title, description)
+    return problem.text if problem else ""
 
 
 def canonical_inputs(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +19,10 @@ import pandas as pd
 from pipeline import config
 from pipeline.artifacts import sha256_file
 from pipeline.data.dataset import meets_criteria
+from pipeline.data.entries import InputError
 from pipeline.data.normalise import normalise_title
 from pipeline.data.regions import resolve_region
-from pipeline.data.reviewed import BATCH_COLUMNS, Reviewed
+from pipeline.data.reviewed import BATCH_COLUMNS, Rejection, Reviewed, content_sha256, row_keys
 from pipeline.data.title_groups import assign_title_groups
 from pipeline.io import CSV_ENCODING, atomic_write, atomic_write_text
 
@@ -47,16 +49,44 @@ def training_versions(directory: Path = config.LABELLED_DIR) -> list[int]:
     return [v["version"] for v in read_index(directory) if v["status"] in TRAINING_STATUSES]
 
 
-def already_added(reviewed: Reviewed, directory: Path = config.LABELLED_DIR) -> dict | None:
-    """The training version made from this very file, if there is one."""
-    for version in read_index(directory):
-        if version["source_sha256"] == reviewed.sha256 and version["status"] in TRAINING_STATUSES:
-            return version
-    return None
+def known_rows(directory: Path = config.LABELLED_DIR) -> dict[str, dict]:
+    """Row key (reviewed.row_keys) -> the version holding that row, over every version whatever its
+    status: rows a refused or failed retraining saw do not come in again as new."""
+    known: dict[str, dict] = {}
+    for entry in read_index(directory):
+        for key in row_keys(read_version(directory, entry)):
+            known.setdefault(key, entry)
+    return known
 
 
-def add_version(reviewed: Reviewed, directory: Path = config.LABELLED_DIR) -> dict:
-    """Write the accepted rows as the next version and record it (status pending); returns the entry."""
+def drop_known(reviewed: Reviewed, directory: Path = config.LABELLED_DIR) -> Reviewed:
+    """The reviewed file without the rows an earlier version holds (each reported as left out);
+    refused whole if every row is such a row."""
+    known = known_rows(directory)
+    if not known or reviewed.accepted.empty:
+        return reviewed
+    keys = row_keys(reviewed.accepted)
+    old = [known.get(key) for key in keys]
+    if all(entry is not None for entry in old):
+        versions = sorted({(e["version"], e["status"]) for e in old})
+        raise InputError(
+            f"{reviewed.source.name}: every marked row was already added (labelled version "
+            + ", ".join(f"{number} ({status})" for number, status in versions)
+            + "); there is nothing new to learn from"
+        )
+    keep = [entry is None for entry in old]
+    rejected = list(reviewed.rejected) + [
+        Rejection(int(line), f"already in labelled version {entry['version']} ({entry['status']})")
+        for line, entry in zip(reviewed.accepted["source_line"], old)
+        if entry is not None
+    ]
+    accepted = reviewed.accepted[keep].reset_index(drop=True)
+    return replace(reviewed, accepted=accepted, rejected=rejected, sha256=content_sha256(accepted))
+
+
+def add_version(reviewed: Reviewed, directory: Path = config.LABELLED_DIR, **details) -> dict:
+    """Write the accepted rows as the next version and record it (status pending) with `details`;
+    returns the entry."""
     directory = Path(directory)
     versions = read_index(directory)
     number = max((v["version"] for v in versions), default=0) + 1
@@ -69,11 +99,14 @@ def add_version(reviewed: Reviewed, directory: Path = config.LABELLED_DIR) -> di
         "sha256": sha256_file(path),
         "rows": len(rows),
         "source": reviewed.source.name,
-        "source_sha256": reviewed.sha256,
+        "source_sha256": reviewed.file_sha256,
+        "content_sha256": reviewed.sha256,
+        "unmarked_rows": reviewed.unmarked,
         "source_rows": reviewed.rows_read,
         "added": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "rejected": [{reviewed.unit: r.line, "reason": r.reason} for r in reviewed.rejected],
         "status": PENDING,
+        **details,
     }
     _write_index(directory, [*versions, entry])
     return entry

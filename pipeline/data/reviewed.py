@@ -1,9 +1,14 @@
 """Reading a reviewer-corrected scored file: which rows can become training data, and why not.
 
 A reviewed file is what `collab score` wrote, with the label columns corrected by a reviewer in
-Excel (saved as .xlsx or CSV in UTF-8 or CP949). Nothing is coerced: a label must be spelled
-exactly as the report writes it ("지자체-민간", "O", "△"); a row with a wrong or missing label is
-left out and reported with the line (CSV) or row (.xlsx) where the reviewer can find it.
+Excel (saved as .xlsx or CSV in UTF-8 or CP949) and `review_mark` set to 검토완료 (or O) on each
+row the reviewer checked. Only marked rows are read: a file returned unchanged would teach the
+models their own predictions. Nothing is coerced: a label must be spelled exactly as the report
+writes it ("지자체-민간", "O", "△"); a marked row with a wrong or missing label is left out and
+reported with the line (CSV) or row (.xlsx) where the reviewer can find it.
+
+A file is identified by its rows' content (`row_keys`: normalised title, region, description and
+labels), not its bytes: the same rows saved again, with or without a BOM, are the same rows.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,11 +56,34 @@ class Reviewed:
     """The accepted rows (BATCH_COLUMNS), the rejected ones, and the file they came from."""
 
     source: Path
-    sha256: str
+    sha256: str  # of the accepted rows' content (content_sha256), not of the file's bytes
     unit: str  # "line" for CSV (physical line, header is line 1), "row" for .xlsx/.jsonl
     rows_read: int
     accepted: pd.DataFrame
     rejected: list[Rejection] = field(default_factory=list)
+    unmarked: int = 0  # rows no reviewer marked: not read
+    file_sha256: str = ""
+
+
+def _plain(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(text)).split())
+
+
+def row_keys(rows: pd.DataFrame) -> list[str]:
+    """One key per row (BATCH_COLUMNS) from its normalised content: title as `normalise_title`
+    sees it, region, description and labels with spacing and Unicode form evened out."""
+    keys = []
+    for row in rows.itertuples(index=False):
+        values = row._asdict()
+        parts = [normalise_title(values["title"]), _plain(values["region"]), _plain(values["description"])]
+        parts += [_plain(values[label]) for label in ALLOWED_LABELS]
+        keys.append(hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest())
+    return keys
+
+
+def content_sha256(rows: pd.DataFrame) -> str:
+    """The identity of a set of rows, whatever their order or file."""
+    return hashlib.sha256("\n".join(sorted(row_keys(rows))).encode("ascii")).hexdigest()
 
 
 def _record_lines(text: str) -> list[int]:
@@ -89,24 +118,37 @@ def _check_row(values: dict[str, str], inputs: pd.Series) -> str:
     return ""
 
 
-def read_reviewed(path: Path, encoding: str | None = None, columns: str | None = None) -> Reviewed:
+def read_reviewed(path: Path, encoding: str | None = None, columns: str | None = None, sheet: str | None = None) -> Reviewed:
     """Validate a reviewed file. Raises InputError if the file as a whole is unusable (unreadable,
     no title column, a label column missing); otherwise every row is accepted or rejected."""
     path = Path(path)
-    frame, used = read_table(path, encoding)
+    overrides = parse_column_overrides(columns)
+    table = read_table(path, encoding, sheet, overrides)
+    frame, used = table.frame, table.encoding
     frame.columns = [str(c) for c in frame.columns]
-    mapping = resolve_columns(list(frame.columns), parse_column_overrides(columns))
+    mapping = resolve_columns(list(frame.columns), overrides)
     missing = [c for c in REQUIRED_LABELS if c not in frame.columns]
     if missing:
         raise InputError(
             f"{path.name} has no {', '.join(missing)} column(s): a reviewed file keeps the label "
             f"columns `collab score` wrote ({', '.join(REQUIRED_LABELS)}), corrected"
         )
+    if config.REVIEW_MARK_COLUMN not in frame.columns:
+        raise InputError(
+            f"{path.name} has no {config.REVIEW_MARK_COLUMN} column: score the entries with `collab score`, "
+            f"and mark each row you checked with {' or '.join(config.REVIEW_MARKS)} in that column"
+        )
+    marks = frame[config.REVIEW_MARK_COLUMN].fillna("").astype(str).str.strip()
+    if not marks.ne("").any():
+        raise InputError(
+            f"{path.name}: no row is marked as reviewed (column {config.REVIEW_MARK_COLUMN} is empty everywhere); "
+            f"write {' or '.join(config.REVIEW_MARKS)} in it on each row whose labels you checked"
+        )
     unit, lines = "row", [i + 2 for i in range(len(frame))]  # spreadsheet rows: header is row 1
     suffix = path.suffix.lower()
     data = path.read_bytes()
     if suffix in (".csv", ".jsonl"):
-        text = data.decode(used if suffix == ".csv" else "utf-8")
+        text = data.decode(used if suffix == ".csv" else "utf-8-sig", errors="surrogateescape")
         starts = _record_lines(text) if suffix == ".csv" else _jsonl_lines(text)
         if len(starts) == len(frame):
             unit, lines = "line", starts
@@ -117,8 +159,14 @@ def read_reviewed(path: Path, encoding: str | None = None, columns: str | None =
 
     accepted, rejected, seen = [], [], {}
     for position in range(len(frame)):
+        mark = marks.iloc[position]
+        if not mark:
+            continue
+        if mark not in config.REVIEW_MARKS:
+            rejected.append(Rejection(lines[position], f"{config.REVIEW_MARK_COLUMN} {mark!r} is not one of {', '.join(config.REVIEW_MARKS)}"))
+            continue
         values = labels.iloc[position].to_dict()
-        reason = _check_row(values, inputs.iloc[position])
+        reason = (table.problems[position].text if position in table.problems else "") or _check_row(values, inputs.iloc[position])
         key = (normalise_title(inputs["title"].iloc[position]), inputs["region"].iloc[position])
         if not reason and key in seen:
             reason = f"same title and region as {unit} {seen[key]}"
@@ -133,11 +181,14 @@ def read_reviewed(path: Path, encoding: str | None = None, columns: str | None =
                 "source_line": lines[position],
             }
         )
+    accepted_rows = pd.DataFrame(accepted, columns=list(BATCH_COLUMNS))
     return Reviewed(
         source=path,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=content_sha256(accepted_rows),
         unit=unit,
         rows_read=len(frame),
-        accepted=pd.DataFrame(accepted, columns=list(BATCH_COLUMNS)),
+        accepted=accepted_rows,
         rejected=rejected,
+        unmarked=int(marks.eq("").sum()),
+        file_sha256=hashlib.sha256(data).hexdigest(),
     )

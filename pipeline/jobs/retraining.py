@@ -24,6 +24,10 @@
 from __future__ import annotations
 
 import shutil
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -33,12 +37,14 @@ import pandas as pd
 from pipeline import config, tracking
 from pipeline.artifacts import BUNDLE_NAME, load_bundle, read_manifest
 from pipeline.data import labelled
+from pipeline.data.entries import InputError
 from pipeline.data.reviewed import Reviewed
 from pipeline.io import atomic_path
 from pipeline.jobs.training import fit_and_log, log_common, log_evaluation, narrative_metric_key, set_alias
 from pipeline.modeling.evaluation import TargetResult, evaluate_targets
 from pipeline.modeling.models import make_char_baseline, make_classifier, make_majority
 from pipeline.modeling.narrative_models import NARRATIVE_LABELS as COMBINED_LABELS
+from pipeline.scoring.score import score_frame
 
 CHALLENGER_DIR_NAME = "challenger"
 # The primary metric is scored on the trusted cases of each held-out fold: the report's and those
@@ -224,7 +230,12 @@ class RetrainOutcome:
         lines = [
             (
                 f"labelled data version {self.version['version']}: {self.version['rows']} rows added "
-                f"from {self.version['source']} ({len(self.version['rejected'])} left out)"
+                f"from {self.version['source']} ({len(self.version['rejected'])} left out, "
+                f"{self.version.get('unmarked_rows', 0)} not marked as reviewed)"
+            ),
+            (
+                f"{self.version.get('confirming_rows', 0)} of the {self.version['rows']} rows carry exactly the champion's "
+                "labels: they confirm it and teach it little"
             ),
             "macro-F1 on the same grouped folds: trusted cases (the primary metric) | all held-out cases",
             f"{'target':<16}{'champion':>9}{'challenger':>11}{'diff':>8}  |{'champion':>9}{'challenger':>11}{'char n-gram':>12}{'majority':>9}",
@@ -266,6 +277,36 @@ class RetrainOutcome:
         return "\n".join(lines)
 
 
+def confirming_rows(rows: pd.DataFrame, champion: dict) -> int:
+    """How many reviewed rows carry exactly the labels the champion gives them: they confirm the
+    model and teach it little (a file of them is the model learning its own predictions)."""
+    if rows.empty:
+        return 0
+    scored = score_frame(rows[["id", "region", "title", "description"]].reset_index(drop=True), champion)
+    same = np.ones(len(rows), dtype=bool)
+    for label in config.TARGETS:
+        same &= scored[label].to_numpy() == rows[label].to_numpy()
+    return int(same.sum())
+
+
+@contextmanager
+def _terminations_interrupt() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt as SIGINT does, so that a killed retraining still marks its
+    version failed and ends its MLflow run as FAILED instead of leaving both pending forever."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"stopped by signal {signal.Signals(signum).name}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def retrain(
     reviewed: Reviewed,
     base_cases: pd.DataFrame,
@@ -278,16 +319,13 @@ def retrain(
 ) -> RetrainOutcome:
     """Add a validated reviewed file as a new labelled version, train and judge a challenger."""
     champion_manifest = read_manifest(models_dir)
-    load_bundle(models_dir)  # refuse a damaged champion before any work
+    champion, _ = load_bundle(models_dir)  # refuse a damaged champion before any work
     if reviewed.accepted.empty:
-        raise ValueError(f"{reviewed.source.name}: no row can be used ({len(reviewed.rejected)} left out)")
-    previous = labelled.already_added(reviewed, labelled_dir)
-    if previous is not None:
-        raise ValueError(
-            f"{reviewed.source.name} was already added as labelled version {previous['version']} ({previous['status']})"
-        )
+        raise InputError(f"{reviewed.source.name}: no marked row can be used ({len(reviewed.rejected)} left out)")
+    reviewed = labelled.drop_known(reviewed, labelled_dir)
+    confirming = confirming_rows(reviewed.accepted, champion)
     champion_versions = list(champion_manifest.get("data", {}).get("labelled_versions", []))
-    version = labelled.add_version(reviewed, labelled_dir)
+    version = labelled.add_version(reviewed, labelled_dir, confirming_rows=confirming)
     cases = labelled.training_cases(base_cases, labelled_dir, [*champion_versions, version["version"]])
     champion_rows = (cases["labelled_version"] != version["version"]).to_numpy()
     data_info = {
@@ -297,7 +335,8 @@ def retrain(
     }
 
     try:
-        outcome = _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, models_dir, repeats, folds, seed, force)
+        with _terminations_interrupt():
+            outcome = _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, models_dir, repeats, folds, seed, force)
     except BaseException as error:
         # The version stays on disk for the record; it never trains anything.
         labelled.record_decision(labelled_dir, version["version"], labelled.FAILED, decision=f"retraining failed: {error!r}")
@@ -330,7 +369,13 @@ def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info
         )
         log_common(mlflow, cases, repeats, folds, seed, list(config.TARGETS), data_info)
         mlflow.log_metrics(
-            {"reviewed.rows_read": reviewed.rows_read, "reviewed.accepted": len(reviewed.accepted), "reviewed.rejected": len(reviewed.rejected)}
+            {
+                "reviewed.rows_read": reviewed.rows_read,
+                "reviewed.unmarked": reviewed.unmarked,
+                "reviewed.accepted": len(reviewed.accepted),
+                "reviewed.rejected": len(reviewed.rejected),
+                "reviewed.confirming": version.get("confirming_rows", 0),
+            }
         )
         mlflow.log_dict(version, "labelled_version.json")
         results = compare(cases, champion_rows, repeats, folds, seed)

@@ -12,7 +12,6 @@ from functools import lru_cache
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
@@ -22,6 +21,7 @@ from pipeline.modeling.encoder import SentenceEmbedding
 from pipeline.reading.lexicons import lexicon
 from pipeline.text.compose import compose_text
 from pipeline.text.tokenizer import KiwiMorphemes
+from pipeline.text.vectorizers import TermTfidf
 
 # Lexicons whose words hint at the kind of partner a title names (reading/lexicons/title_cues.csv).
 TITLE_CUE_LISTS: tuple[str, ...] = ("title_cues_local", "title_cues_private", "title_cues_public_body")
@@ -72,9 +72,9 @@ class DomainCues(BaseEstimator, TransformerMixin):
         return np.log1p(np.minimum(counts, config.CUE_COUNT_CAP))
 
 
-def char_ngrams(ngram_range: tuple[int, int] = (1, 3), min_df: int = 1) -> TfidfVectorizer:
+def char_ngrams(ngram_range: tuple[int, int] = (1, 3), min_df: int = 1) -> TermTfidf:
     """TF-IDF over character n-grams inside word boundaries: robust to OCR typos and spacing."""
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range, sublinear_tf=True, min_df=min_df)
+    return TermTfidf(analyzer="char_wb", ngram_range=ngram_range, sublinear_tf=True, min_df=min_df)
 
 
 def morpheme_features(with_tags: bool = False) -> Pipeline:
@@ -84,7 +84,7 @@ def morpheme_features(with_tags: bool = False) -> Pipeline:
             ("kiwi", KiwiMorphemes(with_tags=with_tags)),
             (
                 "tfidf",
-                TfidfVectorizer(
+                TermTfidf(
                     token_pattern=r"[^ ]+", lowercase=False, ngram_range=(1, 2), sublinear_tf=True
                 ),
             ),

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction import DictVectorizer
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
@@ -24,6 +23,7 @@ from pipeline.modeling.features import char_ngrams
 from pipeline.reading.actors import LOCAL
 from pipeline.reading.lexicons import lexicon
 from pipeline.reading.narratives import NarrativeReading
+from pipeline.text.vectorizers import TermTfidf
 
 
 def _is_partner_sentence(text: str) -> bool:
@@ -100,7 +100,7 @@ def narrative_features(families: tuple[str, ...] = ()) -> FeatureUnion:
                         ("text", FunctionTransformer(morpheme_text)),
                         (
                             "tfidf",
-                            TfidfVectorizer(
+                            TermTfidf(
                                 token_pattern=r"[^ ]+", lowercase=False, ngram_range=(1, 2), sublinear_tf=True,
                                 min_df=config.NARRATIVE_MIN_DF,
                             ),

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from pipeline import config
 from pipeline.text.tokenizer import KiwiMorphemes
+from pipeline.text.vectorizers import TermTfidf
 
 
 def option_key(model: str, option: str) -> str:
@@ -71,7 +71,7 @@ class SubTypeRanker:
             documents.append(docs)
         self.kiwi = KiwiMorphemes()
         flat = [d for docs in documents for d in docs]
-        self.vectorizer = TfidfVectorizer(token_pattern=r"[^ ]+", lowercase=False, sublinear_tf=True)
+        self.vectorizer = TermTfidf(token_pattern=r"[^ ]+", lowercase=False, sublinear_tf=True)
         matrix = self.vectorizer.fit_transform(self.kiwi.transform(flat))
         centroids, row = [], 0
         for docs in documents:

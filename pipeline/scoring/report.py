@@ -144,7 +144,8 @@ def render(scored: pd.DataFrame, summary: dict, mapping: dict[str, str], source:
             *(f"<td>{_mark(row[c])}</td>" for c in (*CRITERIA, "meets_criteria")),
             f"<td>{_e(row['sub_type'])}</td>",
             f'<td data-v="{_e(row["service_field_proba"])}">{_e(row["service_field_proba"])}</td>',
-            f"<td>{'검토 필요: ' + _e(row['review_reasons']) if flag else ''}{_e(row['error'])}</td>",
+            # An unscored row's reason already holds its error (see scoring/reasons.py).
+            f"<td>{'검토 필요: ' + _e(row['review_reasons']) if flag else ''}</td>",
         ]
         body_rows.append(f'<tr class="{cls}" {attrs} data-review="{"yes" if flag else "no"}">{"".join(cells)}</tr>')
         narrative = row[desc_col] if desc_col else ""

@@ -6,11 +6,13 @@ import pytest
 from pipeline import config
 from pipeline.data.entries import (
     InputError,
+    Limits,
     default_output,
     parse_column_overrides,
     read_entries,
     resolve_columns,
     row_error,
+    row_problem,
     write_table,
 )
 
@@ -105,12 +107,81 @@ def test_writes_csv_that_excel_reads_as_utf8(tmp_path):
     assert default_output(tmp_path / "a.XLSX").name == "a.scored.xlsx"
 
 
-def test_row_errors():
-    assert row_error("", "  ") == "empty: no title and no description"
-    assert row_error("Smart city platform", "") .startswith("no Korean")
-    assert row_error("가" * 10, "나" * config.MAX_TEXT_CHARS).startswith("too long")
-    assert row_error("\ufffd\ufffd\ufffd사업", "").startswith("undecodable")
-    assert row_error("공동급식지원센터 운영", "") == ""
+def test_row_problems_have_a_code_and_a_korean_sentence():
+    assert row_problem("", "  ").code == "empty"
+    assert row_problem("Smart city platform", "").code == "no_korean"
+    assert row_problem("가" * 10, "나" * config.MAX_TEXT_CHARS).code == "too_long"
+    assert row_problem("\ufffd\ufffd\ufffd사업", "").code == "undecodable"
+    assert row_problem("공동급식지원센터 운영", "") is None and row_error("공동급식지원센터 운영", "") == ""
+    assert row_error("", "") == "비어 있음: 사업명도 사업 내용도 없음"
+
+
+def test_a_cp949_row_in_a_utf8_file_costs_only_that_row(tmp_path):
+    """Issue 13, item 8: one row pasted from a CP949 file used to make the whole file unreadable."""
+    lines = ROWS.to_csv(index=False).splitlines()
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"\n".join([lines[0].encode(), lines[1].encode("cp949"), lines[2].encode()]) + b"\n")
+    entries = read_entries(path)
+    assert len(entries.frame) == 2 and entries.encoding == "utf-8"
+    assert list(entries.problems) == [0] and entries.problems[0].code == "bad_bytes"
+    assert entries.frame.iloc[1].equals(ROWS.iloc[1])  # the good row is read whole
+    assert "\ufffd" in entries.frame.iloc[0]["사업명"]  # the bad one is kept, marked, writable
+    write_table(entries.frame, tmp_path / "out.csv")
+
+
+def test_jsonl_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "entries.jsonl"
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ROWS.to_dict("records"))
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert read_entries(path).frame.equals(ROWS)
+
+
+def _big_workbook(path, rows: int) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("접수목록")
+    sheet.append(["사업명"])
+    for _ in range(rows):
+        sheet.append(["공동급식지원센터 운영"])  # repeats: compresses as a zip bomb does
+    book.save(path)
+
+
+def test_size_and_rows_are_checked_before_parsing(tmp_path, monkeypatch):
+    """Issue 13, item 3: an .xlsx that inflates to millions of rows was parsed for minutes. The
+    limits are lowered here so that a small real workbook stands in for the bomb."""
+    path = tmp_path / "bomb.xlsx"
+    _big_workbook(path, 20_000)
+    assert path.stat().st_size < 200_000
+    parsed = []
+    monkeypatch.setattr(pd, "read_excel", lambda *a, **k: parsed.append(1))  # must not be reached
+    with pytest.raises(InputError, match="more than the limit of 10,000 rows"):
+        read_entries(path, limits=Limits(rows=10_000))
+    with pytest.raises(InputError, match=r"uncompressed sheets .* more than the limit of 0\.5 MB"):
+        read_entries(path, limits=Limits(megabytes=0.5))
+    assert not parsed
+    csv = tmp_path / "big.csv"
+    csv.write_text("사업명\n" + "공동급식지원센터 운영\n" * 5_000, encoding="utf-8")
+    with pytest.raises(InputError, match="--max-rows"):
+        read_entries(csv, limits=Limits(rows=1_000))
+    with pytest.raises(InputError, match="--max-mb"):
+        read_entries(csv, limits=Limits(megabytes=0.01))
+
+
+def test_the_sheet_with_the_titles_is_found_and_named(tmp_path):
+    """Issue 13, item 12: a cover sheet in front of the data used to give "no title column"."""
+    path = tmp_path / "entries.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"안내": ["2026년 협업행정 공모 접수 목록"]}).to_excel(writer, sheet_name="표지", index=False)
+        ROWS.to_excel(writer, sheet_name="접수목록", index=False)
+    entries = read_entries(path)
+    assert entries.frame.equals(ROWS) and entries.encoding == "xlsx, sheet '접수목록'"
+    assert read_entries(path, sheet="표지", columns="title=안내").frame.shape == (1, 1)
+    with pytest.raises(InputError, match="no sheet '없음'; its sheets are"):
+        read_entries(path, sheet="없음")
+    ROWS.rename(columns={"사업명": "과제"}).to_excel(path, sheet_name="접수목록", index=False)
+    with pytest.raises(InputError, match="no sheet has a title column.*'접수목록'"):
+        read_entries(path)
 
 
 def test_output_paths_are_checked_input_format_first(tmp_path):

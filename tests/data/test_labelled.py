@@ -1,8 +1,11 @@
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
 from pipeline.data import labelled
 from pipeline.data.dataset import load_cases
+from pipeline.data.entries import InputError
 from pipeline.data.reviewed import read_reviewed
 
 
@@ -21,6 +24,7 @@ def reviewed(tmp_path):
             "tech_applicable": ["X", "O"],
             "sustainability": ["X", "O"],
             "resource_sharing": ["O", "O"],
+            "review_mark": ["검토완료", "검토완료"],
         }
     )
     path = tmp_path / "reviewed.csv"
@@ -32,7 +36,8 @@ def test_a_version_is_recorded_with_provenance_and_joins_the_training_data(revie
     directory = tmp_path / "labelled"
     entry = labelled.add_version(reviewed, directory)
     assert entry["version"] == 1 and entry["file"] == "v001.csv" and entry["status"] == labelled.PENDING
-    assert entry["source"] == "reviewed.csv" and entry["source_sha256"] == reviewed.sha256
+    assert entry["source"] == "reviewed.csv" and entry["source_sha256"] == reviewed.file_sha256
+    assert entry["content_sha256"] == reviewed.sha256
     assert labelled.training_versions(directory) == []  # pending: not training data yet
 
     base = load_cases()
@@ -47,11 +52,19 @@ def test_a_version_is_recorded_with_provenance_and_joins_the_training_data(revie
 
     labelled.record_decision(directory, 1, labelled.REFUSED, decision="test")
     assert labelled.training_versions(directory) == []
-    assert labelled.already_added(reviewed, directory) is None  # a refused file may be offered again
-    second = labelled.add_version(reviewed, directory)
-    labelled.record_decision(directory, second["version"], labelled.PROMOTED, decision="test")
-    assert labelled.training_versions(directory) == [2]
-    assert labelled.already_added(reviewed, directory)["version"] == 2
+    # Whatever became of version 1, its rows do not come in again as new ones.
+    with pytest.raises(InputError, match=r"every marked row was already added \(labelled version 1 \(refused\)\)"):
+        labelled.drop_known(reviewed, directory)
+
+
+def test_rows_already_added_are_left_out_and_the_rest_kept(reviewed, tmp_path):
+    directory = tmp_path / "labelled"
+    first = replace(reviewed, accepted=reviewed.accepted.head(1))
+    labelled.add_version(first, directory)
+    rest = labelled.drop_known(reviewed, directory)
+    assert rest.accepted["title"].tolist() == ["섬 주민 여객선 반값 운임 지원"]
+    assert [(r.line, r.reason) for r in rest.rejected] == [(2, "already in labelled version 1 (pending)")]
+    assert rest.sha256 != reviewed.sha256
 
 
 def test_a_changed_version_file_is_refused(reviewed, tmp_path):

@@ -16,9 +16,9 @@ import pytest
 from pipeline import config
 from pipeline.artifacts import load_bundle, read_manifest
 from pipeline.data import labelled
-from pipeline.data.entries import write_table
+from pipeline.data.entries import InputError, write_table
 from pipeline.data.reviewed import read_reviewed
-from pipeline.jobs.retraining import decide, retrain
+from pipeline.jobs.retraining import confirming_rows, decide, retrain
 from pipeline.modeling.evaluation import TargetResult
 from pipeline.scoring.score import score_frame
 
@@ -40,6 +40,7 @@ def reviewed_frame(held: pd.DataFrame, bundle: dict) -> pd.DataFrame:
     scored = score_frame(held[["id", "region", "title"]].rename(columns={"id": "번호", "region": "지자체", "title": "사업명"}), bundle)
     for label in LABELS:
         scored[label] = held[label].to_numpy()
+    scored[config.REVIEW_MARK_COLUMN] = "검토완료"
     return scored
 
 
@@ -71,6 +72,11 @@ def test_a_poisoned_file_is_refused_promotion(trained, split, store):
 
     print(outcome.format())
     assert outcome.decision.status == labelled.REFUSED, outcome.decision.reason
+    # Issue 13, item 10: the same rows, saved again without the BOM, are not a new version.
+    again = store / "poisoned-again.csv"
+    again.write_bytes(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+    with pytest.raises(InputError, match=r"already added \(labelled version 1 \(refused\)\)"):
+        retrain(read_reviewed(again), split[0], data, models, repeats=1, folds=3)
     # Registered for inspection as the challenger; the champion alias never moved to it.
     assert aliases() == {config.CHALLENGER_ALIAS: outcome.challenger_manifest["registered_version"]}
     assert (models / "manifest.json").read_bytes() == manifest_before
@@ -104,7 +110,8 @@ def test_a_corrected_file_retrains_and_promotes(trained, split, store):
     [entry] = labelled.read_index(data)
     assert entry["status"] == labelled.PROMOTED and entry["source"] == "reviewed.xlsx"
     # One held-out appendix title has no Hangul: scoring would refuse it, so training does too.
-    assert [r["reason"] for r in entry["rejected"]] == ["no Korean text: the models read Korean titles and narratives"]
+    assert [r["reason"] for r in entry["rejected"]] == ["한글 없음: 모델은 한국어 사업명과 내용을 읽음"]
+    assert 0 <= entry["confirming_rows"] < entry["rows"]
     stored = labelled.read_version(data, entry)
     assert len(stored) == entry["rows"] == len(split[1]) - 1
     assert set(stored["title"]) == set(split[1]["title"]) - {"Q-Service"}
@@ -114,7 +121,7 @@ def test_a_corrected_file_retrains_and_promotes(trained, split, store):
     assert decision["status"] == labelled.PROMOTED
 
     # The same file again is refused before any training.
-    with pytest.raises(ValueError, match="already added as labelled version 1"):
+    with pytest.raises(InputError, match=r"already added \(labelled version 1 \(promoted\)\)"):
         retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=3)
 
 
@@ -161,3 +168,16 @@ def test_a_retraining_that_fails_marks_its_version_failed(trained, split, tmp_pa
     assert entry["status"] == labelled.FAILED and "retraining failed" in entry["decision"]
     assert labelled.training_versions(data) == []
     assert read_manifest(models) == read_manifest(trained[0] / "models")
+
+
+def test_rows_that_repeat_the_champion_are_counted(trained, split):
+    """Issue 13, item 9: rows whose labels are the champion's own predictions confirm, not teach."""
+    bundle = load_bundle(trained[0] / "models")[0]
+    held = split[1][split[1]["title"].str.contains("[가-힣]")].head(12)
+    predicted = score_frame(held[["id", "region", "title"]].assign(description=""), bundle)
+    rows = held[["id", "region", "title"]].assign(description="").reset_index(drop=True)
+    for label in config.TARGETS:
+        rows[label] = predicted[label].to_numpy()
+    assert confirming_rows(rows, bundle) == 12
+    rows.loc[3, "actor_type"] = next(a for a in config.ACTOR_TYPES if a != rows.loc[3, "actor_type"])
+    assert confirming_rows(rows, bundle) == 11

@@ -73,7 +73,7 @@ def test_a_tampered_bundle_is_refused(trained, tmp_path):
     copy.mkdir()
     for f in (root / "models").iterdir():
         (copy / f.name).write_bytes(f.read_bytes())
-    bundle = copy / "collab_classifier.joblib"
+    bundle = copy / "collab_classifier.skops"
     bundle.write_bytes(bundle.read_bytes() + b"\0")
     with pytest.raises(ArtifactError, match="sha256"):
         load_bundle(copy)

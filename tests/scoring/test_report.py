@@ -55,7 +55,7 @@ def test_browser_shows_summary_entries_and_highlights(page):
     assert f'id="n-meets">{summary["meets_criteria"]}<' in dom
     assert f'id="shown">{len(scored)}<' in dom  # the script ran and counted every row
     assert "병원아동보호사" in dom and "<mark" in dom
-    assert "empty: no title and no description" in dom
+    assert "검토 필요: 채점하지 못함: 비어 있음: 사업명도 사업 내용도 없음" in dom
 
 
 def test_browser_applies_filters_from_the_address(page):

@@ -33,14 +33,21 @@ def test_scores_every_row_in_order_and_keeps_bad_ones(bundle, case_studies):
     assert out["번호"].tolist() == frame["번호"].tolist()
     errors = out["error"].tolist()
     assert errors[0] == errors[1] == "" and errors[-1] == ""
-    assert errors[2].startswith("empty") and errors[3].startswith("no Korean") and errors[4].startswith("too long")
+    codes = out["review_codes"].tolist()
+    assert codes[2:5] == ["not_scored:empty", "not_scored:no_korean", "not_scored:too_long"]
+    assert errors[2].startswith("비어 있음") and errors[3].startswith("한글 없음") and errors[4].startswith("너무 김")
     assert errors[5] == ""  # a title without a description is scored from the title alone
     title_only = out.iloc[5]
     assert title_only["resource_sharing"] == "" and title_only["meets_criteria"] == ""
-    assert "no description" in title_only["review_reasons"]
+    assert "no_description" in title_only["review_codes"].split("; ")
+    assert "사업 내용이 없어" in title_only["review_reasons"]
     # Id 4 appears twice: both rows are scored and flagged.
     for i in (1, 5):
-        assert "duplicate id 4" in out.iloc[i]["review_reasons"] and out.iloc[i]["needs_review"]
+        assert "duplicate_id" in out.iloc[i]["review_codes"] and out.iloc[i]["needs_review"]
+        assert "번호 4이(가) 다른 행에도 있음" in out.iloc[i]["review_reasons"]
+    # Codes and sentences line up one to one.
+    for codes, reasons in zip(out["review_codes"], out["review_reasons"]):
+        assert len(codes.split("; ")) == len(reasons.split("; ")) if codes else reasons == ""
 
 
 def test_labels_are_the_reports_and_evidence_points_into_the_narrative(bundle, case_studies):
@@ -114,7 +121,7 @@ def test_ranking_for_review_puts_the_most_uncertain_first_and_keeps_every_row(bu
     assert list(ranked.columns[:2]) == ["review_rank", "input_row"]
     assert ranked["review_rank"].tolist() == [1, 2, 3, 4, 5]
     assert sorted(ranked["input_row"]) == [1, 2, 3, 4, 5]
-    assert ranked.iloc[-1]["input_row"] == 3 and ranked.iloc[-1]["error"].startswith("empty")
+    assert ranked.iloc[-1]["input_row"] == 3 and ranked.iloc[-1]["review_codes"] == "not_scored:empty"
     priorities = ranked["review_priority"].iloc[:-1].to_numpy(dtype=float)
     assert (np.diff(priorities) <= 0).all() and ((priorities > 0) & (priorities <= 1)).all()
     # Each row keeps its own scores: ranking reorders, never recombines.

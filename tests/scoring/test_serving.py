@@ -87,7 +87,7 @@ def test_served_champion_answers_as_collab_score_does(server, trained, tmp_path)
     path = tmp_path / "entries.jsonl"
     request.to_json(path, orient="records", lines=True, force_ascii=False)
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "score", str(path), "--models-dir", str(trained[0] / "models")],
+        [sys.executable, "-m", "pipeline.cli", "score", str(path), "--models-dir", str(trained[0] / "models"), "--trust"],
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]

@@ -1,0 +1,48 @@
+"""Why a row needs a reviewer: a stable English code for programs, a Korean sentence for people.
+
+`review_codes` holds the codes (joined by "; "), `review_reasons` and `uncertain_labels` the
+sentences, in the same order. A code names its label after a colon ("low_confidence:sustainability")
+so a program can filter on the prefix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The report's names for the labels, as a reviewer reads them.
+LABEL_NAMES: dict[str, str] = {
+    "service_field": "서비스 분야",
+    "actor_type": "주체 유형",
+    "tech_applied": "과학기술 적용",
+    "tech_applicable": "과학기술 적용 가능성",
+    "resource_sharing": "자원공유",
+    "sustainability": "지속가능성",
+    "meets_criteria": "자원공유·지속가능성 충족",
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    text: str
+
+
+def low_confidence(label: str, probability: float) -> Reason:
+    return Reason(f"low_confidence:{label}", f"{LABEL_NAMES[label]} 판단의 확신이 낮음 ({probability:.2f})")
+
+
+NO_DESCRIPTION = Reason("no_description", "사업 내용이 없어 자원공유와 지속가능성은 판단하지 않음")
+NO_SHARING_SENTENCE = Reason("no_sharing_sentence", "자원공유: 협업 기관이 자원을 함께 쓴다는 문장을 찾지 못함")
+
+
+def duplicate_id(value: str) -> Reason:
+    return Reason("duplicate_id", f"번호 {value}이(가) 다른 행에도 있음")
+
+
+def not_scored(code: str, text: str) -> Reason:
+    return Reason(f"not_scored:{code}", f"채점하지 못함: {text}")
+
+
+def joined(reasons: list[Reason]) -> tuple[str, str]:
+    """(codes, sentences), each joined by "; "."""
+    return "; ".join(r.code for r in reasons), "; ".join(r.text for r in reasons)
