@@ -33,7 +33,9 @@ retrain: $(STAMP)
 	@test -n "$(REVIEWED)" || { echo "usage: make retrain REVIEWED=path/to/reviewed.xlsx [FORCE=1]"; exit 2; }
 	$(BIN)/collab retrain --add "$(REVIEWED)" $(if $(FORCE),--force)
 
+## Scoring against plain Kiwi on distinct texts (needs a trained model: make run first), then training.
 bench: $(STAMP)
+	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_models.py
 
 mlflow-ui: $(STAMP)

@@ -12,11 +12,14 @@ the detector's sentences are shown as evidence only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.dummy import DummyClassifier
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -25,6 +28,7 @@ from pipeline import config
 from pipeline.modeling.calibration import CalibratedDecision
 from pipeline.modeling.features import char_ngrams
 from pipeline.modeling.narrative_features import CUE_FAMILIES, narrative_features, reading_text
+from pipeline.modeling.shared_features import SharedFeatures
 from pipeline.reading.narratives import NarrativeReading
 
 # Labels a narrative model learns, in the order the scored file shows them.
@@ -124,22 +128,79 @@ def fit_narrative_models(frame: pd.DataFrame, readings: Sequence[NarrativeReadin
     return {"models": models, "resource_sharing_rate": resource_sharing_rate(frame)}
 
 
+@dataclass
+class LeftOut:
+    """Each narrative without one of its sentences, built once for all the labels that ask for it:
+    `rows[(reading, sentence)]` is that variant's row in `variants`."""
+
+    variants: pd.Series
+    rows: dict[tuple[int, int], int]
+
+    @classmethod
+    def build(cls, readings: Sequence[NarrativeReading], *candidates: Sequence[Sequence[int]]) -> "LeftOut":
+        wanted = sorted({(r, i) for per_label in candidates for r, indices in enumerate(per_label) for i in indices})
+        rows = {pair: row for row, pair in enumerate(wanted)}
+        return cls(pd.Series([readings[r].without(i) for r, i in wanted], dtype=object), rows)
+
+
+def share_char_ngrams(shared: SharedFeatures, model: CalibratedDecision, full: pd.Series, left_out: LeftOut) -> None:
+    """Give `shared` the character n-gram block of `full` (the readings) and of their left-out
+    variants, counted once per head and sentence.
+
+    Character n-grams inside word boundaries never cross the line break between a narrative's
+    parts (`NarrativeReading.parts`), so a text's counts are the sum of its parts' counts, and a
+    variant's are the whole's minus the sentence left out: exact integers, then the fitted TF-IDF
+    weighting as `TfidfVectorizer.transform` applies it. Without this every variant (about six
+    per narrative) was counted again in full. Other analyzers are left to the normal path.
+    """
+    chars = dict(model.estimator_.named_steps["features"].transformer_list).get("chars")
+    if not isinstance(chars, Pipeline) or getattr(chars.named_steps.get("tfidf"), "analyzer", None) != "char_wb":
+        return
+    tfidf = chars.named_steps["tfidf"]
+    readings = list(full)
+    sizes = [len(r.sentences) + 1 for r in readings]
+    first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    # CountVectorizer's own counting, as TfidfVectorizer.transform does it before weighting.
+    counts = CountVectorizer.transform(tfidf, [part for r in readings for part in r.parts()])
+    owner = np.repeat(np.arange(len(readings)), sizes)
+    summed = sparse.csr_matrix((np.ones(len(owner)), (owner, np.arange(len(owner)))), shape=(len(readings), len(owner))) @ counts
+    pairs = sorted(left_out.rows, key=left_out.rows.__getitem__)
+    if pairs:
+        whole = np.array([r for r, _ in pairs])
+        left = np.array([first[r] + 1 + i for r, i in pairs])  # part 0 is the head
+        variants = (summed[whole] - counts[left]).tocsr()
+        variants.eliminate_zeros()
+        variants.sort_indices()
+        shared.provide(chars, left_out.variants, tfidf._tfidf.transform(variants))
+    summed = summed.tocsr()
+    summed.eliminate_zeros()
+    summed.sort_indices()
+    shared.provide(chars, full, tfidf._tfidf.transform(summed))
+
+
 def sentence_pushes(
     model: CalibratedDecision,
     readings: Sequence[NarrativeReading],
     candidates: Sequence[Sequence[int]],
     p_full: np.ndarray | None = None,
+    left_out: LeftOut | None = None,
+    shared: SharedFeatures | None = None,
 ) -> list[dict[int, float]]:
     """For each reading, how much each candidate sentence raises the calibrated probability of O:
     the probability with the whole narrative (`p_full`, when the caller has it already) minus the
-    probability with that sentence left out. One predict_proba call for all the variants."""
+    probability with that sentence left out. The variants come from `left_out` when given (built
+    once for several labels; `shared` then computes their text features once as well)."""
+    shared = shared or SharedFeatures()
     positive = list(model.classes_).index(config.MARK_YES)
+
+    def proba(X: pd.Series) -> np.ndarray:
+        return model.calibrate(shared.predict_proba(model.estimator_, X))[:, positive]
+
     if p_full is None:
-        p_full = model.predict_proba(pd.Series(list(readings), dtype=object))[:, positive]
-    variants = [reading.without(i) for reading, indices in zip(readings, candidates) for i in indices]
-    p = model.predict_proba(pd.Series(variants, dtype=object))[:, positive] if variants else np.empty(0)
-    out, start = [], 0
-    for full, indices in zip(p_full, candidates):
-        out.append({i: float(full - p[start + j]) for j, i in enumerate(indices)})
-        start += len(indices)
-    return out
+        p_full = proba(pd.Series(list(readings), dtype=object))
+    left_out = left_out or LeftOut.build(readings, candidates)
+    p = proba(left_out.variants) if len(left_out.variants) else np.empty(0)
+    return [
+        {i: float(full - p[left_out.rows[(r, i)]]) for i in indices}
+        for r, (full, indices) in enumerate(zip(p_full, candidates))
+    ]

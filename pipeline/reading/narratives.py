@@ -36,7 +36,11 @@ class NarrativeReading:
     @property
     def text(self) -> str:
         """Head and sentences as one string (what character n-grams read)."""
-        return "\n".join([self.head, *(s.text for s in self.sentences)])
+        return "\n".join(self.parts())
+
+    def parts(self) -> list[str]:
+        """The head and each sentence: `text` is these joined by line breaks."""
+        return [self.head, *(s.text for s in self.sentences)]
 
     def morphemes(self) -> list[str]:
         """Content morphemes of the head, then of each sentence in order."""

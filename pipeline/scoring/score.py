@@ -18,10 +18,12 @@ from tqdm import tqdm
 from pipeline import config
 from pipeline.artifacts import load_bundle
 from pipeline.data.dataset import meets_criteria
-from pipeline.data.entries import canonical_inputs, resolve_columns, row_error
-from pipeline.modeling.narrative_models import EVIDENCE_LABELS, NARRATIVE_LABELS, sentence_pushes
+from pipeline.data.entries import RowProblem, canonical_inputs, resolve_columns, row_problem
+from pipeline.modeling.narrative_models import EVIDENCE_LABELS, NARRATIVE_LABELS, LeftOut, sentence_pushes, share_char_ngrams
+from pipeline.modeling.shared_features import SharedFeatures
 from pipeline.reading.detectors import DONE
 from pipeline.reading.narratives import read_narratives
+from pipeline.scoring import reasons as why
 from pipeline.text.compose import compose_text
 
 LABELS: tuple[str, ...] = (
@@ -37,9 +39,12 @@ LABELS: tuple[str, ...] = (
 )
 CRITERIA: tuple[str, ...] = ("tech_applied", "tech_applicable", "resource_sharing", "sustainability")
 OUTPUT_COLUMNS: tuple[str, ...] = (
+    # Left empty for the reviewer: 검토완료 on a row makes it training data (see data/reviewed.py).
+    config.REVIEW_MARK_COLUMN,
     *(c for label in LABELS for c in (label, f"{label}_proba")),
     "needs_review",
     "review_reasons",
+    "review_codes",
     "uncertain_labels",
     "review_priority",
     *(f"evidence_{c}" for c in CRITERIA),
@@ -96,25 +101,39 @@ def _evidence_text(evidence: list[tuple[object, float | None]]) -> str:
     return " | ".join(chosen[:MAX_EVIDENCE])
 
 
-def _narrative_view(bundle: dict, readings: list) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
-    """label -> (classes, calibrated probabilities, decided labels) of the narrative models."""
-    X = pd.Series(readings, dtype=object)
+def _narrative_view(bundle: dict, X: pd.Series, shared: SharedFeatures) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
+    """label -> (classes, calibrated probabilities, decided labels) of the narrative models, for the
+    readings in `X`."""
     out = {}
     for label in NARRATIVE_LABELS:
         model = bundle["narrative"]["models"][label]
-        proba = model.predict_proba(X)
+        proba = model.calibrate(shared.predict_proba(model.estimator_, X))
         out[label] = ([str(c) for c in model.classes_], proba, model.decide(proba))
     return out
 
 
-def _score_batch(batch: pd.DataFrame, bundle: dict) -> list[dict]:
+def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> list[dict]:
     title_models, ranker = bundle["models"], bundle["ranker"]
     sharing_rate = bundle["narrative"]["resource_sharing_rate"]
     has_text = (batch["description"] != "").to_numpy()
     with_text = np.flatnonzero(has_text)
     readings = read_narratives(batch.iloc[with_text]) if len(with_text) else []
     reading_at = dict(zip(with_text, readings))
-    narrative = _narrative_view(bundle, readings) if readings else {}
+    narrative, candidates, left_out = {}, {}, None
+    if readings:
+        # The sentences each evidence label may order by push; each narrative-minus-a-sentence is
+        # built, and its text features computed, once for every label that asks for it.
+        candidates = {
+            label: [
+                [j for j, s in enumerate(r.sentences) if any(e.start == s.start for e in r.findings[label].evidence)]
+                for r in readings
+            ]
+            for label in EVIDENCE_LABELS
+        }
+        left_out = LeftOut.build(readings, *candidates.values())
+        X = pd.Series(readings, dtype=object)
+        share_char_ngrams(shared, bundle["narrative"]["models"][NARRATIVE_LABELS[0]], X, left_out)
+        narrative = _narrative_view(bundle, X, shared)
     # The title models decide only the rows without a narrative.
     title_rows = np.flatnonzero(~has_text)
     title_input = batch.iloc[title_rows].reindex(columns=["region", "title"])
@@ -124,7 +143,7 @@ def _score_batch(batch: pd.DataFrame, bundle: dict) -> list[dict]:
         views = [(with_text, *narrative[label])] if readings else []
         if len(title_rows):
             model = title_models[label]
-            proba = model.predict_proba(title_input)
+            proba = shared.predict_proba(getattr(model, "best_estimator_", model), title_input)
             classes = [str(c) for c in model.classes_]
             views.append((title_rows, classes, proba, np.asarray(classes)[proba.argmax(axis=1)]))
         entropy = np.zeros(len(batch))
@@ -139,7 +158,7 @@ def _score_batch(batch: pd.DataFrame, bundle: dict) -> list[dict]:
                         value = config.MARK_PARTIAL  # the model learns O/△ together; the wording says which
                 results[i][label], results[i][f"{label}_proba"] = value, round(confidence, 3)
                 if confidence < config.REVIEW_PROBABILITY:
-                    doubt = f"{label}: low confidence ({confidence:.2f})"
+                    doubt = why.low_confidence(label, confidence)
                     results[i]["review_reasons" if label in FLAGGING_LABELS else "uncertain"].append(doubt)
         entropies.append(entropy)
 
@@ -147,16 +166,13 @@ def _score_batch(batch: pd.DataFrame, bundle: dict) -> list[dict]:
         results[i]["review_priority"] = round(float(priority), 4)
 
     pushes = {}
-    for label in EVIDENCE_LABELS:
-        if readings:
-            candidates = [
-                [j for j, s in enumerate(r.sentences) if any(e.start == s.start for e in r.findings[label].evidence)]
-                for r in readings
-            ]
+    if readings:
+        for label in EVIDENCE_LABELS:
             model = bundle["narrative"]["models"][label]
             classes, proba, _ = narrative[label]  # the whole narrative's probability, computed above
             p_full = proba[:, classes.index(config.MARK_YES)]
-            pushes[label] = dict(zip(with_text, sentence_pushes(model, readings, candidates, p_full)))
+            found = sentence_pushes(model, readings, candidates[label], p_full, left_out, shared)
+            pushes[label] = dict(zip(with_text, found))
 
     # The same text the models read, so the ranker's Kiwi analysis comes from the token cache.
     rankings = ranker.rank_many(compose_text(batch[["region", "title", "description"]]))
@@ -171,7 +187,7 @@ def _score_batch(batch: pd.DataFrame, bundle: dict) -> list[dict]:
         if reading is None:
             row["resource_sharing"], row["resource_sharing_proba"] = "", np.nan
             row["meets_criteria"], row["meets_criteria_proba"] = "", np.nan
-            row["review_reasons"].append("no description: resource sharing and the criteria need a narrative")
+            row["review_reasons"].append(why.NO_DESCRIPTION)
             for c in CRITERIA:
                 row[f"evidence_{c}"] = ""
             row["evidence_actors"] = ""
@@ -179,7 +195,7 @@ def _score_batch(batch: pd.DataFrame, bundle: dict) -> list[dict]:
             row["resource_sharing"] = config.MARK_YES if sharing_rate >= 0.5 else config.MARK_NO
             row["resource_sharing_proba"] = round(max(sharing_rate, 1.0 - sharing_rate), 3)
             if reading.findings["resource_sharing"].decision != config.MARK_YES:
-                row["uncertain"].append("resource_sharing: no sentence says the partners share resources")
+                row["uncertain"].append(why.NO_SHARING_SENTENCE)
             row["meets_criteria"] = meets_criteria(row["resource_sharing"], row["sustainability"])
             p_sustainable = row["sustainability_proba"] if row["sustainability"] != config.MARK_NO else 1.0 - row["sustainability_proba"]
             p_meets = sharing_rate * p_sustainable
@@ -204,12 +220,14 @@ def score_frame(
     bundle: dict | None = None,
     mapping: dict[str, str] | None = None,
     progress: bool = False,
+    problems: dict[int, RowProblem] | None = None,
 ) -> pd.DataFrame:
     """Score every row of `frame`; returns its columns followed by OUTPUT_COLUMNS.
 
     `mapping` names the input columns for title/region/description/id (found from the usual
     Korean and English headers when omitted). `bundle` is a loaded model bundle (the verified
-    models/ one when omitted).
+    models/ one when omitted). `problems` are rows the reader could not read whole (by position):
+    they come back unscored with the reader's reason.
     """
     if bundle is None:
         bundle, _ = load_bundle()
@@ -218,10 +236,12 @@ def score_frame(
         raise ValueError(f"the model bundle cannot score entries (missing {missing}); run `collab train` for all targets")
     mapping = mapping or resolve_columns([str(c) for c in frame.columns])
     inputs = canonical_inputs(frame, mapping)
-    errors = [row_error(t, d) for t, d in zip(inputs["title"], inputs["description"])]
+    problems = problems or {}
+    errors = [problems.get(i) or row_problem(t, d) for i, (t, d) in enumerate(zip(inputs["title"], inputs["description"]))]
     duplicated = inputs["id"].ne("") & inputs["id"].duplicated(keep=False)
 
     scored: dict[int, dict] = {}
+    shared = SharedFeatures()
     valid = [i for i, e in enumerate(errors) if not e]
     batches = range(0, len(valid), config.SCORE_BATCH)
     if progress:
@@ -229,25 +249,27 @@ def score_frame(
         batches = tqdm(batches, desc="scoring", unit="batch", file=sys.stderr, disable=not sys.stderr.isatty())
     for start in batches:
         positions = valid[start : start + config.SCORE_BATCH]
-        for position, result in zip(positions, _score_batch(inputs.iloc[positions], bundle)):
+        for position, result in zip(positions, _score_batch(inputs.iloc[positions], bundle, shared)):
             scored[position] = result
+        shared.clear()
 
     rows = []
     for position in range(len(frame)):
         row = {c: np.nan if c in NUMERIC_COLUMNS else "" for c in OUTPUT_COLUMNS}
         if errors[position]:
-            row["error"] = errors[position]
+            problem = errors[position]
+            row["error"] = problem.text
             row["needs_review"] = True
-            row["review_reasons"] = "not scored"
+            row["review_codes"], row["review_reasons"] = why.joined([why.not_scored(problem.code, problem.text)])
         else:
             result = scored[position]
             reasons = result.pop("review_reasons")
-            row["uncertain_labels"] = "; ".join(result.pop("uncertain"))
+            row["uncertain_labels"] = why.joined(result.pop("uncertain"))[1]
             if duplicated.iloc[position]:
-                reasons.append(f"duplicate id {inputs['id'].iloc[position]}")
+                reasons.append(why.duplicate_id(inputs["id"].iloc[position]))
             row.update(result)
             row["needs_review"] = bool(reasons)
-            row["review_reasons"] = "; ".join(reasons)
+            row["review_codes"], row["review_reasons"] = why.joined(reasons)
         rows.append(row)
     out = pd.DataFrame(rows, index=frame.index, columns=list(OUTPUT_COLUMNS))
     original = frame.copy()

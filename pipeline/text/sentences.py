@@ -8,6 +8,7 @@ line break before "-" as a boundary, so lines are split first and Kiwi splits in
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -32,6 +33,9 @@ def split_many(texts: Sequence[str]) -> list[list[Sentence]]:
     result: list[list[Sentence]] = [[] for _ in texts]
     analyses = analyse_lines([content for _, _, content in lines])
     for (i, start, content), analysis in zip(lines, analyses):
+        # Kiwi gives a line's morphemes in text order, so each sentence's are one slice of them.
+        positions = [m_start for _, _, m_start, _ in analysis.morphemes]
+        ordered = all(a <= b for a, b in zip(positions, positions[1:]))
         # Kiwi's spans cover morphemes only; a sentence runs from its start to the next one's, so
         # leading quotes and closing punctuation stay with it.
         starts = [0] + [begin for begin, _ in analysis.sentences[1:]]
@@ -40,7 +44,11 @@ def split_many(texts: Sequence[str]) -> list[list[Sentence]]:
             stripped = piece.strip()
             if stripped:
                 offset = start + begin + (len(piece) - len(piece.lstrip()))
-                inside = tuple((form, tag) for form, tag, m_start, _ in analysis.morphemes if begin <= m_start < end)
+                if ordered:
+                    chosen = analysis.morphemes[bisect_left(positions, begin) : bisect_left(positions, end)]
+                else:
+                    chosen = [m for m in analysis.morphemes if begin <= m[2] < end]
+                inside = tuple((form, tag) for form, tag, _, _ in chosen)
                 result[i].append(Sentence(offset, offset + len(stripped), stripped, inside))
     return result
 

@@ -1,0 +1,46 @@
+"""Shared feature blocks give the probabilities each model gives on its own, to the last bit."""
+
+import numpy as np
+import pandas as pd
+
+from pipeline.modeling.narrative_models import NARRATIVE_LABELS, LeftOut, share_char_ngrams
+from pipeline.modeling.shared_features import SharedFeatures
+from pipeline.reading.narratives import read_narratives
+
+
+def _frame(case_studies, numbers):
+    return pd.DataFrame(
+        {
+            "region": [case_studies[n]["region"] for n in numbers],
+            "title": [case_studies[n]["name"] for n in numbers],
+            "description": [case_studies[n]["narrative"] for n in numbers],
+        }
+    )
+
+
+def test_narrative_models_through_shared_blocks_and_counted_parts(bundle, case_studies):
+    readings = read_narratives(_frame(case_studies, [1, 5, 9, 14, 20]))
+    left_out = LeftOut.build(readings, [list(range(len(r.sentences))) for r in readings])
+    X = pd.Series(readings, dtype=object)
+    shared = SharedFeatures()
+    models = bundle["narrative"]["models"]
+    share_char_ngrams(shared, models[NARRATIVE_LABELS[0]], X, left_out)
+    for label in NARRATIVE_LABELS:
+        model = models[label]
+        for data in (X, left_out.variants):
+            alone = model.predict_proba(data)
+            together = model.calibrate(shared.predict_proba(model.estimator_, data))
+            assert np.abs(alone - together).max() <= 1e-12, label
+    # The character block was computed once for all five models (and given, not recomputed).
+    chars = [dict(m.estimator_.named_steps["features"].transformer_list)["chars"] for m in models.values()]
+    assert len({shared.digest(c) for c in chars}) == 1
+
+
+def test_title_models_share_one_feature_computation(bundle, case_studies):
+    titles = _frame(case_studies, list(case_studies))[["region", "title"]]
+    shared = SharedFeatures()
+    for label, model in bundle["models"].items():
+        pipeline = getattr(model, "best_estimator_", model)
+        assert np.abs(model.predict_proba(titles) - shared.predict_proba(pipeline, titles)).max() <= 1e-12, label
+    digests = {shared.digest(getattr(m, "best_estimator_", m).named_steps["features"]) for m in bundle["models"].values()}
+    assert len(digests) == 1  # the five unions are equal after fitting: computed once per batch
