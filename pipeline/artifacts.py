@@ -124,6 +124,12 @@ def load_bundle(models_dir: Path = config.MODELS_DIR) -> tuple[dict, dict]:
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise ArtifactError(f"{bundle} is not a skops bundle ({error}); run `collab train`") from None
     unknown = sorted(set(untrusted) - TRUSTED_TYPES)
+    if unknown and all(name.startswith("pipeline.") for name in unknown):
+        # Classes are named by module path: a bundle from an older layout of the package names
+        # classes this one no longer has.
+        raise ArtifactError(
+            f"{bundle} was saved by another version of the package (it names {unknown}); run `collab train` to retrain it"
+        )
     if unknown:
         raise ArtifactError(f"{bundle} holds types this package does not trust: {unknown}; refusing to load it")
     try:

@@ -135,19 +135,22 @@ def _score(args: argparse.Namespace) -> int:
     import json
     from contextlib import nullcontext
 
+    import pandas as pd
+
     from pipeline.artifacts import ArtifactError, check_models_dir, load_bundle
     from pipeline.data.entries import (
         InputError,
         Limits,
+        TableWriter,
         check_output_paths,
         check_xlsx_cells,
         default_output,
         read_entries,
-        write_table,
     )
     from pipeline.io import atomic_path
     from pipeline.scoring.report import render
-    from pipeline.scoring.score import rank_for_review, score_frame, summarise
+    from pipeline.scoring.score import merge_summaries, rank_for_review, score_chunks, summarise
+    from pipeline.text.kiwi import build_in_background
 
     output = args.output or default_output(args.input)
     try:
@@ -156,6 +159,8 @@ def _score(args: argparse.Namespace) -> int:
         entries = read_entries(args.input, args.encoding, args.columns, args.sheet, Limits(args.max_rows, args.max_mb))
         if output.suffix.lower() == ".xlsx":
             check_xlsx_cells(entries.frame)  # before scoring, not after
+        # The input is good: Kiwi loads its model on the other core while the models load.
+        build_in_background()
         bundle, manifest = load_bundle(args.models_dir)
     except (InputError, ArtifactError) as error:
         print(f"collab score: {error}", file=sys.stderr)
@@ -172,24 +177,33 @@ def _score(args: argparse.Namespace) -> int:
     )
     for position, problem in entries.problems.items():
         print(f"  row {position + 1}: {problem.text} (not scored)", file=sys.stderr)
-    scored = score_frame(entries.frame, bundle, entries.mapping, progress=True, problems=entries.problems)
-    if args.rank_for_review:
-        scored = rank_for_review(scored)
-    summary = summarise(scored)
-    page = render(scored, summary, entries.mapping, str(args.input)) if args.report else None
+    chunks = score_chunks(entries.frame, bundle, entries.mapping, entries.problems, progress=True)
+    if args.rank_for_review:  # ordering needs every row first
+        chunks = iter([rank_for_review(pd.concat(list(chunks)))])
+    summary, kept, changes = None, [], []
     # Both outputs go to temporary files and are moved into place only when both are written: a
-    # failure leaves neither behind.
+    # failure leaves neither behind. The table is written slice by slice as it is scored, so a long
+    # file's scored rows are never held at once (the report, which shows every row, holds them).
     try:
-        with atomic_path(output) as table_tmp, (atomic_path(args.report) if page else nullcontext()) as page_tmp:
-            changes = write_table(scored, table_tmp, output.suffix.lower())
-            if page is not None:
+        with atomic_path(output) as table_tmp, (atomic_path(args.report) if args.report else nullcontext()) as page_tmp:
+            writer = TableWriter(table_tmp, output.suffix.lower())
+            try:
+                for scored in chunks:
+                    changes += writer.write(scored)
+                    summary = merge_summaries(summary, summarise(scored))
+                    if args.report:
+                        kept.append(scored)
+            finally:
+                writer.close()
+            if args.report:
+                page = render(pd.concat(kept), summary, entries.mapping, str(args.input))
                 page_tmp.write_text(page, encoding="utf-8", newline="\n")
     except (InputError, OSError) as error:
         print(f"collab score: nothing written: {error}", file=sys.stderr)
         return 2
     for change in changes:
         print(f"  row {change.row}, column {change.column}: {change.change}", file=sys.stderr)
-    print(f"wrote {output}" + (f" and {args.report}" if page else ""), file=sys.stderr)
+    print(f"wrote {output}" + (f" and {args.report}" if args.report else ""), file=sys.stderr)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     else:

@@ -270,4 +270,8 @@ REVIEW_MARK_COLUMN = "review_mark"
 REVIEW_MARKS: tuple[str, ...] = ("검토완료", "O")
 # Below this probability a label counts as uncertain (scoring.FLAGGING_LABELS flag the row).
 REVIEW_PROBABILITY = 0.6
-SCORE_BATCH = 64
+# Rows whose lines go to Kiwi in one call (its threads stay busy); the line cache is emptied after
+# each such chunk, so memory does not grow with the file.
+SCORE_CHUNK = 2048
+# Rows the models score at once, within a chunk (bounds the narrative variants held in memory).
+SCORE_BATCH = 256

@@ -376,6 +376,60 @@ def check_xlsx_cells(frame: pd.DataFrame) -> None:
             )
 
 
+def _cell(value: object) -> object:
+    """A value as openpyxl stores it: NumPy scalars as Python ones, missing as an empty cell."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+class TableWriter:
+    """Writes a table in consecutive chunks, so that a long scored file never sits in memory whole:
+    CSV as UTF-8 with BOM (one handle, so the BOM is written once), .xlsx through openpyxl's
+    write-only mode, .jsonl a line per row. Text cells are made spreadsheet-safe in CSV and
+    .xlsx (`spreadsheet_safe`); `write` returns the cells whose control characters were removed,
+    numbered by their row in the whole table."""
+
+    def __init__(self, path: Path, suffix: str) -> None:
+        if suffix not in config.INPUT_FORMATS:
+            raise InputError(f"unknown output format {suffix or '(none)'}: use one of {', '.join(config.INPUT_FORMATS)}")
+        self.path, self.suffix, self.rows = Path(path), suffix, 0
+        self._handle = None
+        self._book = self._sheet = None
+        if suffix == ".xlsx":
+            self._book = openpyxl.Workbook(write_only=True)
+            self._sheet = self._book.create_sheet()
+        else:
+            self._handle = self.path.open("w", encoding=CSV_ENCODING if suffix == ".csv" else "utf-8", newline="")
+
+    def write(self, frame: pd.DataFrame) -> list[CellChange]:
+        changes: list[CellChange] = []
+        if self.suffix in (".csv", ".xlsx"):
+            frame, changes = spreadsheet_safe(frame)
+            changes = [CellChange(c.row + self.rows, c.column, c.change) for c in changes]
+        if self.suffix == ".xlsx":
+            check_xlsx_cells(frame)
+            if self.rows == 0:
+                self._sheet.append([_cell(c) for c in frame.columns])
+            for row in frame.itertuples(index=False, name=None):
+                self._sheet.append([_cell(v) for v in row])
+        elif self.suffix == ".csv":
+            frame.to_csv(self._handle, index=False, header=self.rows == 0, lineterminator="\r\n")
+        else:
+            for record in frame.to_dict(orient="records"):
+                self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.rows += len(frame)
+        return changes
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.save(self.path)
+            self._book = None
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
 def write_table(frame: pd.DataFrame, path: Path, suffix: str | None = None) -> list[CellChange]:
     """Write in the format `suffix` names (default: the path's), every text cell made
     spreadsheet-safe (`spreadsheet_safe`; .jsonl is written as it is), atomically unless `suffix`
@@ -385,20 +439,11 @@ def write_table(frame: pd.DataFrame, path: Path, suffix: str | None = None) -> l
     if suffix is None:
         with atomic_path(path) as tmp:
             return write_table(frame, tmp, path.suffix.lower())
-    if suffix not in config.INPUT_FORMATS:
-        raise InputError(f"unknown output format {suffix or '(none)'}: use one of {', '.join(config.INPUT_FORMATS)}")
-    changes: list[CellChange] = []
-    if suffix in (".csv", ".xlsx"):
-        frame, changes = spreadsheet_safe(frame)
-    if suffix == ".xlsx":
-        check_xlsx_cells(frame)
-        frame.to_excel(path, index=False, engine="openpyxl")
-    elif suffix == ".csv":
-        frame.to_csv(path, index=False, encoding=CSV_ENCODING, lineterminator="\r\n")
-    else:
-        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in frame.to_dict(orient="records"))
-        path.write_text(lines, encoding="utf-8")
-    return changes
+    writer = TableWriter(path, suffix)
+    try:
+        return writer.write(frame)
+    finally:
+        writer.close()
 
 
 def check_output_paths(source: Path, output: Path, report: Path | None = None) -> None:

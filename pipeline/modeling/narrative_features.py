@@ -31,7 +31,18 @@ def _is_partner_sentence(text: str) -> bool:
 
 
 def reading_cues(reading: NarrativeReading) -> dict[str, float]:
-    """The reading layer's findings as named counts (log1p of counts capped at CUE_COUNT_CAP)."""
+    """The reading layer's findings as named counts (log1p of counts capped at CUE_COUNT_CAP).
+
+    Computed once per reading however many models' cue blocks ask: kept in the instance's
+    __dict__ as functools.cached_property keeps its values (the reading is a frozen dataclass; a
+    reading made by `without` is a new instance, so never sees its parent's cues)."""
+    cached = reading.__dict__.get("_cues")
+    if cached is None:
+        cached = reading.__dict__["_cues"] = _count_cues(reading)
+    return cached
+
+
+def _count_cues(reading: NarrativeReading) -> dict[str, float]:
     counts: Counter[str] = Counter()
     first_end = reading.sentences[0].end if reading.sentences else 0
     partner_spans = [(s.start, s.end) for s in reading.sentences if _is_partner_sentence(s.text)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline import config
 from pipeline.reading.lexicons import lexicon
@@ -48,6 +49,12 @@ def _first(text: str, words: Sequence[str]) -> str:
     return next((w for w in words if w in text), "")
 
 
+# What a sentence says does not depend on the narrative around it: a narrative read again without
+# one of its sentences (to measure that sentence's push) reuses every other sentence's cues.
+_SENTENCE_CACHE = 65_536
+
+
+@lru_cache(maxsize=_SENTENCE_CACHE)
 def qualifier(text: str) -> str:
     """How a sentence qualifies what it says: negated, planned, possible, or done."""
     # Nouns that contain a marker are not hedges: "지속가능성" (sustainability) holds "가능".
@@ -76,17 +83,32 @@ def _collect(sentences: Sequence[Sentence], match) -> list[Evidence]:
     return out
 
 
+@lru_cache(maxsize=_SENTENCE_CACHE)
 def _tech_cue(text: str) -> str:
     term = _first(text, lexicon("tech_terms")) or ("과학기술" if "과학기술" in text else "")
     return term
 
 
+@lru_cache(maxsize=_SENTENCE_CACHE)
+def _applied_cue(text: str) -> str:
+    cue, verb = _tech_cue(text), _first(text, lexicon("tech_applied_verbs"))
+    return f"{cue}+{verb}" if cue and verb else ""
+
+
+@lru_cache(maxsize=_SENTENCE_CACHE)
+def _sharing_cue(text: str) -> str:
+    noun, verb = _first(text, lexicon("resource_nouns")), _first(text, lexicon("sharing_verbs"))
+    return f"{noun}+{verb}" if noun and verb else ""
+
+
+@lru_cache(maxsize=_SENTENCE_CACHE)
+def _sustainability_cue(text: str) -> str:
+    return _first(text, lexicon("sustainability_terms"))
+
+
 def detect_tech_applied(sentences: Sequence[Sentence]) -> Finding:
     """O when a sentence says a technology *is* used (구축/활용/도입 …) without plan or negation."""
-    evidence = _collect(
-        sentences,
-        lambda t: (c := _tech_cue(t)) and (v := _first(t, lexicon("tech_applied_verbs"))) and f"{c}+{v}",
-    )
+    evidence = _collect(sentences, _applied_cue)
     done = [e for e in evidence if e.status == DONE]
     if done:
         return Finding("tech_applied", config.MARK_YES, _confidence(len(done)), evidence)
@@ -108,11 +130,7 @@ def detect_tech_applicable(sentences: Sequence[Sentence], applied: Finding | Non
 def detect_resource_sharing(sentences: Sequence[Sentence]) -> Finding:
     """O when partners share budget, staff, information, facilities or technology."""
 
-    def match(text: str) -> str:
-        noun, verb = _first(text, lexicon("resource_nouns")), _first(text, lexicon("sharing_verbs"))
-        return f"{noun}+{verb}" if noun and verb else ""
-
-    evidence = _collect(sentences, match)
+    evidence = _collect(sentences, _sharing_cue)
     done = [e for e in evidence if e.status == DONE]
     if done:
         return Finding("resource_sharing", config.MARK_YES, _confidence(len(done)), evidence)
@@ -125,7 +143,7 @@ def detect_sustainability(sentences: Sequence[Sentence]) -> Finding:
     △ when the only evidence is hedged ("어느 정도", "약한") or says the institutions are lacking
     (법적 체계 … 미흡): the report's 약한 지속가능성.
     """
-    evidence = _collect(sentences, lambda t: _first(t, lexicon("sustainability_terms")))
+    evidence = _collect(sentences, _sustainability_cue)
     done = [e for e in evidence if e.status == DONE and not _first(e.text, lexicon("partial_markers"))]
     partial = [e for e in evidence if _first(e.text, lexicon("partial_markers")) or e.status == NEGATED]
     if done:

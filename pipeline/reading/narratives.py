@@ -18,7 +18,7 @@ from pipeline.reading.actors import Actor, actor_type, extract_actors
 from pipeline.reading.detectors import Finding, detect_all
 from pipeline.text.compose import compose_text
 from pipeline.text.sentences import Sentence, split_many
-from pipeline.text.tokenizer import DEFAULT_TAGS, KiwiMorphemes
+from pipeline.text.tokenizer import KiwiMorphemes
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,7 @@ class NarrativeReading:
 
     def morphemes(self) -> list[str]:
         """Content morphemes of the head, then of each sentence in order."""
-        keep = set(DEFAULT_TAGS)
-        body = [form for s in self.sentences for form, tag in s.morphemes if tag.split("-")[0] in keep]
-        return [*self.head_morphemes, *body]
+        return [*self.head_morphemes, *(form for s in self.sentences for form in s.content_forms)]
 
     def without(self, index: int) -> NarrativeReading:
         """The same reading with sentence `index` left out (its actors and findings too)."""

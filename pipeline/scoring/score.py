@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from pipeline.reading.detectors import DONE
 from pipeline.reading.narratives import read_narratives
 from pipeline.scoring import reasons as why
 from pipeline.text.compose import compose_text
+from pipeline.text.tokenizer import forget, prefetch
 
 LABELS: tuple[str, ...] = (
     "service_field",
@@ -221,13 +223,15 @@ def score_frame(
     mapping: dict[str, str] | None = None,
     progress: bool = False,
     problems: dict[int, RowProblem] | None = None,
+    duplicate_ids: set[str] | None = None,
 ) -> pd.DataFrame:
     """Score every row of `frame`; returns its columns followed by OUTPUT_COLUMNS.
 
     `mapping` names the input columns for title/region/description/id (found from the usual
     Korean and English headers when omitted). `bundle` is a loaded model bundle (the verified
     models/ one when omitted). `problems` are rows the reader could not read whole (by position):
-    they come back unscored with the reader's reason.
+    they come back unscored with the reader's reason. `duplicate_ids` are the ids that occur more
+    than once in the whole file, when `frame` is one slice of it (found in `frame` otherwise).
     """
     if bundle is None:
         bundle, _ = load_bundle()
@@ -238,20 +242,26 @@ def score_frame(
     inputs = canonical_inputs(frame, mapping)
     problems = problems or {}
     errors = [problems.get(i) or row_problem(t, d) for i, (t, d) in enumerate(zip(inputs["title"], inputs["description"]))]
-    duplicated = inputs["id"].ne("") & inputs["id"].duplicated(keep=False)
+    if duplicate_ids is None:
+        duplicated = inputs["id"].ne("") & inputs["id"].duplicated(keep=False)
+    else:
+        duplicated = inputs["id"].ne("") & inputs["id"].isin(duplicate_ids)
 
     scored: dict[int, dict] = {}
     shared = SharedFeatures()
     valid = [i for i, e in enumerate(errors) if not e]
-    batches = range(0, len(valid), config.SCORE_BATCH)
-    if progress:
-
-        batches = tqdm(batches, desc="scoring", unit="batch", file=sys.stderr, disable=not sys.stderr.isatty())
-    for start in batches:
-        positions = valid[start : start + config.SCORE_BATCH]
-        for position, result in zip(positions, _score_batch(inputs.iloc[positions], bundle, shared)):
-            scored[position] = result
-        shared.clear()
+    bar = tqdm(total=len(valid), desc="scoring", unit="row", file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
+    for chunk_start in range(0, len(valid), config.SCORE_CHUNK):
+        chunk = valid[chunk_start : chunk_start + config.SCORE_CHUNK]
+        prefetch(compose_text(inputs.iloc[chunk][["region", "title", "description"]]))
+        for start in range(0, len(chunk), config.SCORE_BATCH):
+            positions = chunk[start : start + config.SCORE_BATCH]
+            for position, result in zip(positions, _score_batch(inputs.iloc[positions], bundle, shared)):
+                scored[position] = result
+            shared.clear()
+            bar.update(len(positions))
+        forget()
+    bar.close()
 
     rows = []
     for position in range(len(frame)):
@@ -276,6 +286,52 @@ def score_frame(
     # A column the input already has with one of our names keeps its data under "input_<name>".
     original.columns = [f"input_{c}" if c in OUTPUT_COLUMNS else c for c in original.columns]
     return pd.concat([original, out], axis=1)
+
+
+def score_chunks(
+    frame: pd.DataFrame,
+    bundle: dict,
+    mapping: dict[str, str] | None = None,
+    problems: dict[int, RowProblem] | None = None,
+    progress: bool = False,
+) -> Iterator[pd.DataFrame]:
+    """`score_frame` over consecutive slices of `frame` (config.SCORE_CHUNK rows), in order: a long
+    file is written slice by slice, so its scored rows never sit in memory at once. Duplicate ids
+    are found over the whole frame; every row comes back, in its place."""
+    mapping = mapping or resolve_columns([str(c) for c in frame.columns])
+    ids = canonical_inputs(frame, mapping)["id"]
+    duplicate_ids = set(ids[ids.ne("") & ids.duplicated(keep=False)])
+    problems = problems or {}
+    bar = tqdm(total=len(frame), desc="scoring", unit="row", file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
+    for start in range(0, max(len(frame), 1), config.SCORE_CHUNK):
+        stop = start + config.SCORE_CHUNK
+        mine = {position - start: problem for position, problem in problems.items() if start <= position < stop}
+        yield score_frame(frame.iloc[start:stop], bundle, mapping, problems=mine, duplicate_ids=duplicate_ids)
+        bar.update(min(stop, len(frame)) - start)
+    bar.close()
+
+
+def merge_summaries(first: dict | None, second: dict) -> dict:
+    """The summary of two slices of one file, from theirs (`summarise`)."""
+    if first is None:
+        return second
+    out = {k: first[k] + second[k] for k in ("rows", "scored", "errors", "needs_review", "meets_criteria")}
+    out["counts"] = {label: _add(first["counts"].get(label, {}), second["counts"].get(label, {})) for label in first["counts"]}
+    out["cross_tables"] = {}
+    for name, a in first["cross_tables"].items():
+        b = second["cross_tables"].get(name, {})
+        fields = {field: _add(a.get(field, {}), b.get(field, {})) for field in [*a, *(f for f in b if f not in a)]}
+        # A cross-table of the whole file has a cell, maybe 0, for every field and value it holds.
+        columns = {c for row in fields.values() for c in row}
+        out["cross_tables"][name] = {f: {c: row.get(c, 0) for c in sorted(columns)} for f, row in sorted(fields.items())}
+    return out
+
+
+def _add(a: dict, b: dict) -> dict:
+    out = dict(a)
+    for key, value in b.items():
+        out[key] = out.get(key, 0) + value
+    return out
 
 
 def summarise(scored: pd.DataFrame) -> dict:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from pipeline.text.tokenizer import analyse_lines, content_lines
+from pipeline.text.tokenizer import DEFAULT_TAGS, analyse_lines, content_lines
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,12 @@ class Sentence:
     # Kiwi's (form, tag) pairs inside the sentence, so that features of a narrative without one
     # of its sentences need no second analysis.
     morphemes: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
+
+    @cached_property
+    def content_forms(self) -> tuple[str, ...]:
+        """The forms of the content morphemes (tokenizer.DEFAULT_TAGS), in order."""
+        keep = set(DEFAULT_TAGS)
+        return tuple(form for form, tag in self.morphemes if tag.split("-")[0] in keep)
 
 
 def split_many(texts: Sequence[str]) -> list[list[Sentence]]:

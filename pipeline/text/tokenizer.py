@@ -15,9 +15,10 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from sklearn.base import BaseEstimator, TransformerMixin
+
+from pipeline.text.kiwi import get_kiwi
 
 # Content morphemes: nouns, proper nouns, verb/adjective stems, foreign words, numbers, roots.
 # Particles, endings and punctuation carry grammar, not the topic of a case.
@@ -38,19 +39,6 @@ class LineAnalysis:
 
 _lock = threading.Lock()
 _line_cache: dict[str, LineAnalysis] = {}
-
-
-def get_kiwi():
-    """The process-wide Kiwi instance (built on first call: about a second and 280 MB)."""
-    return _build_kiwi()
-
-
-@lru_cache(maxsize=1)
-def _build_kiwi():
-    # kiwipiepy is imported on first use: reading a file or printing help needs no Kiwi.
-    from kiwipiepy import Kiwi
-
-    return Kiwi()
 
 
 def content_lines(text: str) -> list[tuple[int, str]]:
@@ -83,6 +71,18 @@ def analyse_lines(lines: Sequence[str]) -> list[LineAnalysis]:
                 )
                 _line_cache[line] = LineAnalysis(morphemes, spans)
     return [_line_cache[line] for line in lines]
+
+
+def prefetch(texts: Iterable[str]) -> None:
+    """Analyse every line of `texts` in one batched Kiwi call, for the stages that read them next:
+    Kiwi keeps its threads busy on one large batch, and idles between many small ones."""
+    analyse_lines([content for text in texts for _, content in content_lines(text)])
+
+
+def forget() -> None:
+    """Empty the line cache: scoring a long file chunk by chunk keeps its memory flat."""
+    with _lock:
+        _line_cache.clear()
 
 
 class KiwiMorphemes(BaseEstimator, TransformerMixin):

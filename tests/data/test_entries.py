@@ -194,3 +194,22 @@ def test_output_paths_are_checked_input_format_first(tmp_path):
     with pytest.raises(InputError, match="is the input"):
         check_output_paths(source, source)
     check_output_paths(source, default_output(source), tmp_path / "report.html")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".jsonl"])
+def test_a_table_written_in_chunks_is_the_table_written_whole(tmp_path, suffix):
+    from pipeline.data.entries import TableWriter
+
+    frame = pd.concat([ROWS] * 5, ignore_index=True)
+    frame.loc[7, "사업명"] = "=1+1 공동\x07 급식"
+    whole, chunked = tmp_path / f"whole{suffix}", tmp_path / f"chunked{suffix}"
+    changes = write_table(frame, whole)
+    writer = TableWriter(chunked, suffix)
+    parts = [writer.write(frame.iloc[i : i + 3]) for i in range(0, len(frame), 3)]
+    writer.close()
+    if suffix == ".xlsx":
+        assert pd.read_excel(chunked, dtype=str).equals(pd.read_excel(whole, dtype=str))
+    else:
+        assert chunked.read_bytes() == whole.read_bytes()
+    if suffix != ".jsonl":
+        assert [c for part in parts for c in part] == changes and changes[0].row == 8

@@ -128,3 +128,23 @@ def test_ranking_for_review_puts_the_most_uncertain_first_and_keeps_every_row(bu
     back = ranked.set_index("input_row").sort_index()
     assert back["사업명"].tolist() == frame["사업명"].tolist()
     assert back["review_priority"].fillna(-1).tolist() == out["review_priority"].fillna(-1).tolist()
+
+
+def test_slices_score_and_summarise_as_the_whole_file(bundle, case_studies, monkeypatch):
+    """A long file is scored and summarised slice by slice (score_chunks); nothing may change."""
+    from pipeline.scoring.score import merge_summaries, score_chunks
+
+    frame = _frame(case_studies, list(case_studies)[:9])
+    titles_only = frame.assign(사업내용="", 번호=[str(100 + i) for i in range(len(frame))])
+    frame = pd.concat([frame, titles_only, frame.head(2).assign(사업명="")], ignore_index=True)
+    frame.loc[3, "번호"] = frame.loc[15, "번호"]  # a duplicate id in two different slices
+    whole = score_frame(frame, bundle)
+    monkeypatch.setattr(config, "SCORE_CHUNK", 4)
+    monkeypatch.setattr(config, "SCORE_BATCH", 3)
+    parts = list(score_chunks(frame, bundle))
+    assert len(parts) == 6 and pd.concat(parts).equals(whole)
+    assert "duplicate_id" in whole.loc[3, "review_codes"] and "duplicate_id" in whole.loc[15, "review_codes"]
+    merged = None
+    for part in parts:
+        merged = merge_summaries(merged, summarise(part))
+    assert merged == summarise(whole)
