@@ -274,4 +274,4 @@ REVIEW_PROBABILITY = 0.6
 # each such chunk, so memory does not grow with the file.
 SCORE_CHUNK = 2048
 # Rows the models score at once, within a chunk (bounds the narrative variants held in memory).
-SCORE_BATCH = 256
+SCORE_BATCH = 64

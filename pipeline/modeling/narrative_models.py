@@ -143,39 +143,77 @@ class LeftOut:
         return cls(pd.Series([readings[r].without(i) for r, i in wanted], dtype=object), rows)
 
 
-def share_char_ngrams(shared: SharedFeatures, model: CalibratedDecision, full: pd.Series, left_out: LeftOut) -> None:
-    """Give `shared` the character n-gram block of `full` (the readings) and of their left-out
-    variants, counted once per head and sentence.
+def share_text_blocks(shared: SharedFeatures, model: CalibratedDecision, full: pd.Series, left_out: LeftOut) -> None:
+    """Give `shared` the text blocks (character n-grams, morpheme uni- and bigrams) of `full` (the
+    readings) and of their left-out variants, counted once per head and sentence.
 
-    Character n-grams inside word boundaries never cross the line break between a narrative's
-    parts (`NarrativeReading.parts`), so a text's counts are the sum of its parts' counts, and a
-    variant's are the whole's minus the sentence left out: exact integers, then the fitted TF-IDF
-    weighting as `TfidfVectorizer.transform` applies it. Without this every variant (about six
-    per narrative) was counted again in full. Other analyzers are left to the normal path.
+    A narrative's parts (`NarrativeReading.parts`: head, then each sentence) are counted once;
+    a text's counts are the sum of its parts' counts, and a variant's the sum of the parts it
+    keeps. Character n-grams inside word boundaries never cross the line break between parts;
+    morpheme bigrams do, so the bigram joining each pair of neighbouring parts is added, for the
+    neighbours each text has. The counts are exact integers, weighted by the fitted TF-IDF as
+    `TfidfVectorizer.transform` weights them, so the features are the ones the model computes
+    itself (tests/modeling/test_shared_features.py). Without this every variant (six or so per
+    narrative) was counted again in full. A block with other settings is left to the normal path.
     """
-    chars = dict(model.estimator_.named_steps["features"].transformer_list).get("chars")
-    if not isinstance(chars, Pipeline) or getattr(chars.named_steps.get("tfidf"), "analyzer", None) != "char_wb":
-        return
-    tfidf = chars.named_steps["tfidf"]
+    blocks = dict(model.estimator_.named_steps["features"].transformer_list)
+    chars, morphemes = blocks.get("chars"), blocks.get("morphemes")
+    if _tfidf_of(chars, "char_wb") is not None:
+        _share_counted(shared, chars, full, left_out, NarrativeReading.parts, join_parts=False)
+    if _tfidf_of(morphemes, "word") is not None:
+        _share_counted(shared, morphemes, full, left_out, _morpheme_parts, join_parts=True)
+
+
+def _tfidf_of(block, analyzer: str):
+    """The block's TF-IDF step, if its counts add up over parts as `share_text_blocks` assumes."""
+    tfidf = block.named_steps.get("tfidf") if isinstance(block, Pipeline) else None
+    if tfidf is None or tfidf.analyzer != analyzer or tfidf.binary or tfidf.stop_words is not None:
+        return None
+    if tfidf.tokenizer is not None or tfidf.preprocessor is not None:
+        return None
+    if analyzer == "word" and tfidf.ngram_range[1] > 2:  # only the bigram joining two parts is added
+        return None
+    return tfidf
+
+
+def _morpheme_parts(reading: NarrativeReading) -> list[str]:
+    """What `morpheme_text` joins, part by part: the head's morphemes, then each sentence's."""
+    return [" ".join(reading.head_morphemes), *(" ".join(s.content_forms) for s in reading.sentences)]
+
+
+def _share_counted(shared: SharedFeatures, block: Pipeline, full: pd.Series, left_out: LeftOut, parts_of, join_parts: bool) -> None:
+    tfidf = block.named_steps["tfidf"]
     readings = list(full)
-    sizes = [len(r.sentences) + 1 for r in readings]
-    first = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    parts = [parts_of(r) for r in readings]
+    first = np.concatenate([[0], np.cumsum([len(p) for p in parts])[:-1]]).astype(np.int64)
+    flat = [text for texts in parts for text in texts]
     # CountVectorizer's own counting, as TfidfVectorizer.transform does it before weighting.
-    counts = CountVectorizer.transform(tfidf, [part for r in readings for part in r.parts()])
-    owner = np.repeat(np.arange(len(readings)), sizes)
-    summed = sparse.csr_matrix((np.ones(len(owner)), (owner, np.arange(len(owner)))), shape=(len(readings), len(owner))) @ counts
+    counts = CountVectorizer.transform(tfidf, flat)
     pairs = sorted(left_out.rows, key=left_out.rows.__getitem__)
-    if pairs:
-        whole = np.array([r for r, _ in pairs])
-        left = np.array([first[r] + 1 + i for r, i in pairs])  # part 0 is the head
-        variants = (summed[whole] - counts[left]).tocsr()
-        variants.eliminate_zeros()
-        variants.sort_indices()
-        shared.provide(chars, left_out.variants, tfidf._tfidf.transform(variants))
-    summed = summed.tocsr()
+    kept = [list(range(first[r], first[r] + len(parts[r]))) for r in range(len(readings))]
+    kept += [[first[r] + k for k in range(len(parts[r])) if k != i + 1] for r, i in pairs]  # part 0 is the head
+    rows = np.repeat(np.arange(len(kept)), [len(k) for k in kept])
+    pick = sparse.csr_matrix((np.ones(len(rows)), (rows, np.concatenate(kept))), shape=(len(kept), len(flat)))
+    summed = pick @ counts
+    if join_parts and tfidf.ngram_range[1] == 2:
+        tokenize, vocabulary = tfidf.build_tokenizer(), tfidf.vocabulary_
+        tokens = [tokenize(text) for text in flat]
+        joins_row, joins_col = [], []
+        for row, indices in enumerate(kept):
+            sequence = [tokens[k] for k in indices if tokens[k]]
+            for before, after in zip(sequence, sequence[1:]):
+                column = vocabulary.get(f"{before[-1]} {after[0]}")
+                if column is not None:
+                    joins_row.append(row)
+                    joins_col.append(column)
+        summed = summed + sparse.csr_matrix((np.ones(len(joins_row)), (joins_row, joins_col)), shape=summed.shape)
+    summed = sparse.csr_matrix(summed)
     summed.eliminate_zeros()
     summed.sort_indices()
-    shared.provide(chars, full, tfidf._tfidf.transform(summed))
+    weighted = tfidf._tfidf.transform(summed)
+    shared.provide(block, full, weighted[: len(readings)])
+    if pairs:
+        shared.provide(block, left_out.variants, weighted[len(readings) :])
 
 
 def sentence_pushes(

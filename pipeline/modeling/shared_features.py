@@ -45,6 +45,10 @@ class SharedFeatures:
         self._memo[(self.digest(block), id(X))] = matrix
         self._inputs.append(X)
 
+    def holds(self, block, X) -> bool:
+        """Whether `block.transform(X)` is already known (computed or provided)."""
+        return (self.digest(block), id(X)) in self._memo
+
     def union(self, union: FeatureUnion, X):
         """`union.transform(X)`, each of its blocks through the memo."""
         blocks = []

@@ -20,7 +20,7 @@ from pipeline import config
 from pipeline.artifacts import load_bundle
 from pipeline.data.dataset import meets_criteria
 from pipeline.data.entries import RowProblem, canonical_inputs, resolve_columns, row_problem
-from pipeline.modeling.narrative_models import EVIDENCE_LABELS, NARRATIVE_LABELS, LeftOut, sentence_pushes, share_char_ngrams
+from pipeline.modeling.narrative_models import EVIDENCE_LABELS, NARRATIVE_LABELS, LeftOut, sentence_pushes, share_text_blocks
 from pipeline.modeling.shared_features import SharedFeatures
 from pipeline.reading.detectors import DONE
 from pipeline.reading.narratives import read_narratives
@@ -134,7 +134,7 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
         }
         left_out = LeftOut.build(readings, *candidates.values())
         X = pd.Series(readings, dtype=object)
-        share_char_ngrams(shared, bundle["narrative"]["models"][NARRATIVE_LABELS[0]], X, left_out)
+        share_text_blocks(shared, bundle["narrative"]["models"][NARRATIVE_LABELS[0]], X, left_out)
         narrative = _narrative_view(bundle, X, shared)
     # The title models decide only the rows without a narrative.
     title_rows = np.flatnonzero(~has_text)

@@ -22,6 +22,8 @@ def get_kiwi():
                 # Imported on first use: reading a file or printing help needs no Kiwi.
                 from kiwipiepy import Kiwi
 
+                # Construction overlaps with work on the main thread; Kiwi's first analysis (which
+                # loads most of its model, about 1.6 s) holds the GIL, so it is left to first use.
                 _kiwi = Kiwi()
     return _kiwi
 

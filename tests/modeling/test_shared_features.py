@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from pipeline.modeling.narrative_models import NARRATIVE_LABELS, LeftOut, share_char_ngrams
+from pipeline.modeling.narrative_models import NARRATIVE_LABELS, LeftOut, share_text_blocks
 from pipeline.modeling.shared_features import SharedFeatures
 from pipeline.reading.narratives import read_narratives
 
@@ -24,7 +24,9 @@ def test_narrative_models_through_shared_blocks_and_counted_parts(bundle, case_s
     X = pd.Series(readings, dtype=object)
     shared = SharedFeatures()
     models = bundle["narrative"]["models"]
-    share_char_ngrams(shared, models[NARRATIVE_LABELS[0]], X, left_out)
+    share_text_blocks(shared, models[NARRATIVE_LABELS[0]], X, left_out)
+    blocks = dict(models[NARRATIVE_LABELS[0]].estimator_.named_steps["features"].transformer_list)
+    assert all(shared.holds(blocks[name], data) for name in ("chars", "morphemes") for data in (X, left_out.variants))
     for label in NARRATIVE_LABELS:
         model = models[label]
         for data in (X, left_out.variants):
