@@ -142,7 +142,7 @@ def test_slices_score_and_summarise_as_the_whole_file(bundle, case_studies, monk
     monkeypatch.setattr(config, "SCORE_CHUNK", 4)
     monkeypatch.setattr(config, "SCORE_BATCH", 3)
     parts = list(score_chunks(frame, bundle))
-    assert len(parts) == 6 and pd.concat(parts).equals(whole)
+    assert len(parts) == 5 and pd.concat(parts).equals(whole)
     assert "duplicate_id" in whole.loc[3, "review_codes"] and "duplicate_id" in whole.loc[15, "review_codes"]
     merged = None
     for part in parts:
