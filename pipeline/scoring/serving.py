@@ -12,7 +12,7 @@ from pipeline.scoring.score import score_frame
 
 
 class CollabPyfunc(mlflow.pyfunc.PythonModel):
-    """Wraps the verified joblib bundle; `predict` returns what `collab score` writes."""
+    """Wraps the verified skops bundle; `predict` returns what `collab score` writes."""
 
     def load_context(self, context) -> None:
         self.bundle, self.manifest = load_bundle(Path(context.artifacts["bundle"]).parent)
