@@ -273,5 +273,8 @@ REVIEW_PROBABILITY = 0.6
 # Rows whose lines go to Kiwi in one call (its threads stay busy); the line cache is emptied after
 # each such chunk, so memory does not grow with the file.
 SCORE_CHUNK = 2048
+# ... or this many characters, whichever comes first: a narrative's analysis takes far more memory
+# than a title's (about 250 narratives of 2,000 characters).
+SCORE_CHUNK_CHARS = 500_000
 # Rows the models score at once, within a chunk (bounds the narrative variants held in memory).
 SCORE_BATCH = 64

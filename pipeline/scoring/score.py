@@ -217,6 +217,21 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
     return results
 
 
+def _chunks(positions: list[int], sizes: np.ndarray) -> Iterator[list[int]]:
+    """Consecutive runs of `positions` of at most SCORE_CHUNK rows and about SCORE_CHUNK_CHARS
+    characters: a chunk's Kiwi analyses are held until it is scored, so long narratives make
+    shorter chunks than titles."""
+    chunk, chars = [], 0
+    for position in positions:
+        chunk.append(position)
+        chars += int(sizes[position])
+        if len(chunk) >= config.SCORE_CHUNK or chars >= config.SCORE_CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
 def score_frame(
     frame: pd.DataFrame,
     bundle: dict | None = None,
@@ -251,8 +266,8 @@ def score_frame(
     shared = SharedFeatures()
     valid = [i for i, e in enumerate(errors) if not e]
     bar = tqdm(total=len(valid), desc="scoring", unit="row", file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
-    for chunk_start in range(0, len(valid), config.SCORE_CHUNK):
-        chunk = valid[chunk_start : chunk_start + config.SCORE_CHUNK]
+    sizes = (inputs["title"].str.len() + inputs["description"].str.len()).to_numpy()
+    for chunk in _chunks(valid, sizes):
         prefetch(compose_text(inputs.iloc[chunk][["region", "title", "description"]]))
         for start in range(0, len(chunk), config.SCORE_BATCH):
             positions = chunk[start : start + config.SCORE_BATCH]
