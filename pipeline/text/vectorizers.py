@@ -22,6 +22,9 @@ class TermTfidf(TfidfVectorizer):
             state["terms_"] = np.array(terms, dtype=str) if terms else np.array([], dtype="<U1")
         # sklearn keeps the terms min_df cut only for introspection; they can outnumber the kept ones.
         state.pop("stop_words_", None)
+        # A cache the word analyzer sets on first use: without it, a vectorizer's state (and its
+        # digest in modeling.shared_features) would differ before and after it first transforms.
+        state.pop("_stop_words_id", None)
         return state
 
     def __setstate__(self, state: dict) -> None:

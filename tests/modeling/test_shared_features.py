@@ -46,3 +46,16 @@ def test_title_models_share_one_feature_computation(bundle, case_studies):
         assert np.abs(model.predict_proba(titles) - shared.predict_proba(pipeline, titles)).max() <= 1e-12, label
     digests = {shared.digest(getattr(m, "best_estimator_", m).named_steps["features"]) for m in bundle["models"].values()}
     assert len(digests) == 1  # the five unions are equal after fitting: computed once per batch
+
+
+def test_a_block_is_known_by_the_same_digest_before_and_after_it_transforms(bundle, case_studies):
+    """A digest that changed on first use (sklearn's word analyzer caches an attribute) made every
+    model after the first recompute the block it should have shared."""
+    import joblib
+
+    morphemes = dict(bundle["narrative"]["models"]["actor_type"].estimator_.named_steps["features"].transformer_list)["morphemes"]
+    title_union = getattr(bundle["models"]["actor_type"], "best_estimator_", bundle["models"]["actor_type"]).named_steps["features"]
+    before = joblib.hash(morphemes), joblib.hash(title_union)
+    morphemes.transform(pd.Series(read_narratives(_frame(case_studies, [2])), dtype=object))
+    title_union.transform(["서울 중구 공동급식지원센터 운영"])
+    assert (joblib.hash(morphemes), joblib.hash(title_union)) == before
