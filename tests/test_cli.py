@@ -367,18 +367,24 @@ def test_a_killed_retraining_is_recorded_as_failed(trained, models_dir, tmp_path
          "--folds", "3", "--models-dir", str(models), "--trust", "--labelled-dir", str(labelled_dir)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
-    import mlflow
+    import sqlite3
 
-    mlflow.set_tracking_uri(env["MLFLOW_TRACKING_URI"])
     deadline = time.monotonic() + 300
 
-    def retrain_runs():
+    def retrain_runs() -> list[str]:
+        """The retraining runs' statuses, read straight from the store, read-only: an MLflow client
+        here would race the child to create and migrate the store's tables."""
         if not (tmp_path / "mlflow.db").exists():
             return []
         try:
-            return mlflow.search_runs(search_all_experiments=True, filter_string="tags.kind = 'retrain'")["status"].tolist()
-        except Exception:  # the child may still be creating the store's tables
+            with sqlite3.connect(f"file:{tmp_path / 'mlflow.db'}?mode=ro", uri=True) as db:
+                rows = db.execute(
+                    "SELECT r.status FROM runs r JOIN tags t ON t.run_uuid = r.run_uuid "
+                    "WHERE t.key = 'kind' AND t.value = 'retrain'"
+                ).fetchall()
+        except sqlite3.OperationalError:  # tables not there yet, or the store is being written
             return []
+        return [status for (status,) in rows]
 
     while retrain_runs() != ["RUNNING"]:  # the version is written and the MLflow run has begun
         assert process.poll() is None and time.monotonic() < deadline, process.communicate()[1][-2000:]
