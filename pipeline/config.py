@@ -276,5 +276,7 @@ SCORE_CHUNK = 2048
 # ... or this many characters, whichever comes first: a narrative's analysis takes far more memory
 # than a title's (about 250 narratives of 2,000 characters).
 SCORE_CHUNK_CHARS = 500_000
-# Rows the models score at once, within a chunk (bounds the narrative variants held in memory).
-SCORE_BATCH = 64
+# Rows the models score at once within a chunk, or this many characters: each call's overhead is
+# shared by many short titles, and about 60 narratives' left-out variants are held at a time.
+SCORE_BATCH = 1024
+SCORE_BATCH_CHARS = 128_000

@@ -217,19 +217,18 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
     return results
 
 
-def _chunks(positions: list[int], sizes: np.ndarray) -> Iterator[list[int]]:
-    """Consecutive runs of `positions` of at most SCORE_CHUNK rows and about SCORE_CHUNK_CHARS
-    characters: a chunk's Kiwi analyses are held until it is scored, so long narratives make
-    shorter chunks than titles."""
-    chunk, chars = [], 0
+def _runs(positions: list[int], sizes: np.ndarray, rows: int, characters: int) -> Iterator[list[int]]:
+    """Consecutive runs of `positions` of at most `rows` rows and about `characters` characters,
+    so that long narratives make shorter runs than titles."""
+    run, chars = [], 0
     for position in positions:
-        chunk.append(position)
+        run.append(position)
         chars += int(sizes[position])
-        if len(chunk) >= config.SCORE_CHUNK or chars >= config.SCORE_CHUNK_CHARS:
-            yield chunk
-            chunk, chars = [], 0
-    if chunk:
-        yield chunk
+        if len(run) >= rows or chars >= characters:
+            yield run
+            run, chars = [], 0
+    if run:
+        yield run
 
 
 def score_frame(
@@ -267,10 +266,11 @@ def score_frame(
     valid = [i for i, e in enumerate(errors) if not e]
     bar = tqdm(total=len(valid), desc="scoring", unit="row", file=sys.stderr, disable=not (progress and sys.stderr.isatty()))
     sizes = (inputs["title"].str.len() + inputs["description"].str.len()).to_numpy()
-    for chunk in _chunks(valid, sizes):
+    # A chunk's Kiwi analyses are held until it is scored; a batch's features and narrative variants
+    # until its rows are.
+    for chunk in _runs(valid, sizes, config.SCORE_CHUNK, config.SCORE_CHUNK_CHARS):
         prefetch(compose_text(inputs.iloc[chunk][["region", "title", "description"]]))
-        for start in range(0, len(chunk), config.SCORE_BATCH):
-            positions = chunk[start : start + config.SCORE_BATCH]
+        for positions in _runs(chunk, sizes, config.SCORE_BATCH, config.SCORE_BATCH_CHARS):
             for position, result in zip(positions, _score_batch(inputs.iloc[positions], bundle, shared)):
                 scored[position] = result
             shared.clear()
