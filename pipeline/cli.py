@@ -74,6 +74,18 @@ def _add_repeats_folds(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=config.SEED)
 
 
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    """How a spreadsheet is read, the same for `score` and `retrain --add`."""
+    p.add_argument("--encoding", help="CSV encoding (default: detected; e.g. cp949, utf-8)")
+    p.add_argument("--columns", help="map fields to columns, e.g. title=과제명,description=요약")
+    p.add_argument("--sheet", help=".xlsx: the sheet to read (default: the first whose first row has a title column)")
+
+
+def _add_models_dir(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--models-dir", type=config.Path, default=config.MODELS_DIR)
+    p.add_argument("--trust", action="store_true", help="accept a --models-dir outside this project's models/ folder")
+
+
 def _add_cv_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--targets", type=_targets, default=list(config.TARGETS), help="comma-separated")
     _add_repeats_folds(p)
@@ -137,7 +149,7 @@ def _score(args: argparse.Namespace) -> int:
 
     import pandas as pd
 
-    from pipeline.artifacts import ArtifactError, check_models_dir, load_bundle
+    from pipeline.artifacts import check_models_dir, load_bundle
     from pipeline.data.entries import (
         InputError,
         Limits,
@@ -148,23 +160,22 @@ def _score(args: argparse.Namespace) -> int:
         read_entries,
     )
     from pipeline.io import atomic_path
-    from pipeline.scoring.report import render
-    from pipeline.scoring.score import merge_summaries, rank_for_review, score_chunks, summarise
     from pipeline.text.kiwi import build_in_background
 
+    # A user error below goes to main's one error path.
     output = args.output or default_output(args.input)
-    try:
-        check_output_paths(args.input, output, args.report)
-        check_models_dir(args.models_dir, args.trust)
-        entries = read_entries(args.input, args.encoding, args.columns, args.sheet, Limits(args.max_rows, args.max_mb))
-        if output.suffix.lower() == ".xlsx":
-            check_xlsx_cells(entries.frame)  # before scoring, not after
-        # The input is good: Kiwi loads its model on the other core while the models load.
-        build_in_background()
-        bundle, manifest = load_bundle(args.models_dir)
-    except (InputError, ArtifactError) as error:
-        print(f"collab score: {error}", file=sys.stderr)
-        return 2
+    check_output_paths(args.input, output, args.report)
+    check_models_dir(args.models_dir, args.trust)
+    entries = read_entries(args.input, args.encoding, args.columns, args.sheet, Limits(args.max_rows, args.max_mb))
+    if output.suffix.lower() == ".xlsx":
+        check_xlsx_cells(entries.frame)  # before scoring, not after
+    # The input is good: Kiwi loads its model on the other core while the models load.
+    build_in_background()
+    bundle, manifest = load_bundle(args.models_dir)
+    # Imported once the input and the models have passed their checks (scikit-learn and the rest).
+    from pipeline.scoring.report import render
+    from pipeline.scoring.score import merge_summaries, rank_for_review, score_chunks, summarise
+
     print(
         f"read {len(entries.frame)} rows from {args.input} ({entries.encoding}); columns: "
         + ", ".join(f"{k}={v}" for k, v in entries.mapping.items()),
@@ -212,18 +223,14 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _retrain(args: argparse.Namespace) -> int:
-    from pipeline.artifacts import ArtifactError, check_models_dir
+    from pipeline.artifacts import check_models_dir
     from pipeline.data.dataset import load_cases
-    from pipeline.data.entries import InputError
     from pipeline.data.reviewed import read_reviewed
     from pipeline.jobs.retraining import retrain
 
-    try:
-        check_models_dir(args.models_dir, args.trust)
-        reviewed = read_reviewed(args.add, args.encoding, args.columns, args.sheet)
-    except (InputError, ArtifactError) as error:
-        print(f"collab retrain: {error}", file=sys.stderr)
-        return 2
+    # A user error below goes to main's one error path.
+    check_models_dir(args.models_dir, args.trust)
+    reviewed = read_reviewed(args.add, args.encoding, args.columns, args.sheet)
     print(
         f"read {reviewed.rows_read} rows from {args.add}: {len(reviewed.accepted)} usable, "
         f"{len(reviewed.rejected)} left out",
@@ -231,20 +238,16 @@ def _retrain(args: argparse.Namespace) -> int:
     )
     for rejection in reviewed.rejected:
         print(f"  left out {rejection.describe(reviewed.unit)}", file=sys.stderr)
-    try:
-        outcome = retrain(
-            reviewed,
-            load_cases(),
-            args.labelled_dir,
-            args.models_dir,
-            args.repeats,
-            args.folds,
-            args.seed,
-            args.force,
-        )
-    except ArtifactError as error:
-        print(f"collab retrain: {error}", file=sys.stderr)
-        return 2
+    outcome = retrain(
+        reviewed,
+        load_cases(),
+        args.labelled_dir,
+        args.models_dir,
+        args.repeats,
+        args.folds,
+        args.seed,
+        args.force,
+    )
     print(outcome.format())
     return 0
 
@@ -304,12 +307,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--add", type=config.Path, required=True, metavar="REVIEWED", help="a scored file with corrected labels")
     p.add_argument("--force", action="store_true", help="promote even if the rule says no (logged as forced)")
-    p.add_argument("--encoding", help="CSV encoding (default: detected)")
-    p.add_argument("--columns", help="map fields to columns, e.g. title=과제명")
-    p.add_argument("--sheet", help=".xlsx: the sheet to read (default: the first whose first row has a title column)")
+    _add_input_options(p)
     _add_repeats_folds(p)
-    p.add_argument("--models-dir", type=config.Path, default=config.MODELS_DIR)
-    p.add_argument("--trust", action="store_true", help="accept a --models-dir outside this project's models/ folder")
+    _add_models_dir(p)
     p.add_argument("--labelled-dir", type=config.Path, default=config.LABELLED_DIR)
     p.set_defaults(func=_retrain)
 
@@ -317,13 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", type=config.Path)
     p.add_argument("-o", "--output", type=config.Path, help="default: <input>.scored.<ext> beside the input")
     p.add_argument("--report", type=config.Path, help="also write a self-contained HTML report")
-    p.add_argument("--encoding", help="CSV encoding (default: detected; e.g. cp949, utf-8)")
-    p.add_argument("--columns", help="map fields to columns, e.g. title=과제명,description=요약")
-    p.add_argument("--sheet", help=".xlsx: the sheet to read (default: the first whose first row has a title column)")
+    _add_input_options(p)
     p.add_argument("--max-rows", type=_at_least(1), default=config.MAX_INPUT_ROWS, help="refuse a larger file before reading it")
     p.add_argument("--max-mb", type=_at_least(1), default=config.MAX_INPUT_MB, help="refuse a larger file (.xlsx: uncompressed) before reading it")
-    p.add_argument("--models-dir", type=config.Path, default=config.MODELS_DIR)
-    p.add_argument("--trust", action="store_true", help="accept a --models-dir outside this project's models/ folder")
+    _add_models_dir(p)
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument(
         "--rank-for-review",

@@ -63,13 +63,15 @@ class Limits:
     rows: int = config.MAX_INPUT_ROWS
     megabytes: float = config.MAX_INPUT_MB
 
-    def check(self, path: Path, rows: int | None, size: int, what: str) -> None:
+    def check_size(self, path: Path, size: int, what: str = "size") -> None:
         if size > self.megabytes * 2**20:
             raise InputError(
                 f"{path.name}: {what} {size / 2**20:,.0f} MB, more than the limit of {self.megabytes:,} MB; "
                 "split the file, or raise the limit with --max-mb if you trust it"
             )
-        if rows is not None and rows > self.rows:
+
+    def check_rows(self, path: Path, rows: int) -> None:
+        if rows > self.rows:
             raise InputError(
                 f"{path.name}: more than the limit of {self.rows:,} rows; "
                 "split the file, or raise the limit with --max-rows if you trust it"
@@ -84,7 +86,6 @@ class Table:
     frame: pd.DataFrame
     encoding: str
     problems: dict[int, RowProblem] = field(default_factory=dict)
-    sheet: str | None = None
 
 
 # A stray byte decodes (surrogateescape) to a lone surrogate, which the CSV parser cannot take;
@@ -92,6 +93,11 @@ class Table:
 # marks the row until _undecodable_rows turns it into U+FFFD.
 _SURROGATE = re.compile(r"[\udc80-\udcff]")
 _UNDECODED = re.compile("\ufdd0")
+
+
+def _check_format(suffix: str, what: str = "unknown format") -> None:
+    if suffix.lower() not in config.INPUT_FORMATS:
+        raise InputError(f"{what} {suffix or '(none)'}: use one of {', '.join(config.INPUT_FORMATS)}")
 
 
 def _detect_encoding(data: bytes) -> str:
@@ -129,10 +135,9 @@ def _undecodable_rows(frame: pd.DataFrame, encoding: str) -> tuple[pd.DataFrame,
 
 
 def _read_csv(path: Path, encoding: str | None, limits: Limits) -> Table:
-    size = path.stat().st_size
-    limits.check(path, None, size, "size")
+    limits.check_size(path, path.stat().st_size)
     data = path.read_bytes()
-    limits.check(path, data.count(b"\n"), size, "size")
+    limits.check_rows(path, data.count(b"\n"))
     encoding = encoding or _detect_encoding(data)
     try:
         # surrogateescape keeps a stray byte as a marker instead of failing the file: a bad row
@@ -184,7 +189,7 @@ def _xlsx_sheets(path: Path, limits: Limits) -> dict[str, list[str]]:
     try:
         with zipfile.ZipFile(path) as archive:
             inflated = sum(i.file_size for i in archive.infolist() if i.filename.startswith(("xl/worksheets/", "xl/sharedStrings")))
-        limits.check(path, None, inflated, "uncompressed sheets")
+        limits.check_size(path, inflated, "uncompressed sheets")
         book = openpyxl.load_workbook(path, read_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise InputError(f"{path.name} is not a readable .xlsx workbook: {error}") from None
@@ -196,7 +201,7 @@ def _xlsx_sheets(path: Path, limits: Limits) -> dict[str, list[str]]:
             rows = sheet.max_row
             if rows is None:
                 rows = sum(1 for _ in itertools.islice(sheet.iter_rows(values_only=True), limits.rows + 1))
-            limits.check(path, rows, 0, "size")
+            limits.check_rows(path, rows)
             first = next(sheet.iter_rows(max_row=1, values_only=True), ())
             headers[sheet.title] = [str(v) for v in first if v is not None]
         return headers
@@ -237,6 +242,7 @@ def read_table(
     if path.is_dir():
         raise InputError(f"{path} is a folder; give a file")
     suffix = path.suffix.lower()
+    _check_format(suffix)
     if suffix == ".csv":
         table = _read_csv(path, encoding, limits)
         table.frame = _unneutralise(table.frame)
@@ -247,25 +253,24 @@ def read_table(
             frame = pd.read_excel(path, sheet_name=chosen, dtype=str, keep_default_na=False, engine="openpyxl")
         except Exception as error:  # openpyxl raises many types for a damaged workbook
             raise InputError(f"{path.name} is not a readable .xlsx workbook: {error}") from None
-        return Table(_unneutralise(frame), f"xlsx, sheet {chosen!r}", sheet=chosen)
-    if suffix == ".jsonl":
-        limits.check(path, None, path.stat().st_size, "size")
-        rows = []
-        # utf-8-sig reads a file with or without a byte-order mark.
-        lines = path.read_text(encoding=encoding or "utf-8-sig").splitlines()
-        limits.check(path, len(lines), 0, "size")
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InputError(f"{path.name} line {number} is not JSON: {error}") from None
-            if not isinstance(row, dict):
-                raise InputError(f"{path.name} line {number} is not a JSON object")
-            rows.append({k: "" if v is None else str(v) for k, v in row.items()})
-        return Table(pd.DataFrame(rows, dtype=str), encoding or "utf-8")
-    raise InputError(f"unknown format {suffix or '(none)'}: use one of {', '.join(config.INPUT_FORMATS)}")
+        return Table(_unneutralise(frame), f"xlsx, sheet {chosen!r}")
+    # .jsonl
+    limits.check_size(path, path.stat().st_size)
+    rows = []
+    # utf-8-sig reads a file with or without a byte-order mark.
+    lines = path.read_text(encoding=encoding or "utf-8-sig").splitlines()
+    limits.check_rows(path, len(lines))
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{path.name} line {number} is not JSON: {error}") from None
+        if not isinstance(row, dict):
+            raise InputError(f"{path.name} line {number} is not a JSON object")
+        rows.append({k: "" if v is None else str(v) for k, v in row.items()})
+    return Table(pd.DataFrame(rows, dtype=str), encoding or "utf-8")
 
 
 def _key(name: str) -> str:
@@ -391,8 +396,7 @@ class TableWriter:
     numbered by their row in the whole table."""
 
     def __init__(self, path: Path, suffix: str) -> None:
-        if suffix not in config.INPUT_FORMATS:
-            raise InputError(f"unknown output format {suffix or '(none)'}: use one of {', '.join(config.INPUT_FORMATS)}")
+        _check_format(suffix, "unknown output format")
         self.path, self.suffix, self.rows = Path(path), suffix, 0
         self._handle = None
         self._book = self._sheet = None
@@ -449,10 +453,8 @@ def write_table(frame: pd.DataFrame, path: Path, suffix: str | None = None) -> l
 def check_output_paths(source: Path, output: Path, report: Path | None = None) -> None:
     """Before any work: the outputs are files of a known format in writable folders, distinct from
     the input and from each other (compared after resolving links), so nothing is overwritten."""
-    if Path(source).suffix.lower() not in config.INPUT_FORMATS:
-        raise InputError(f"unknown format {Path(source).suffix or '(none)'}: use one of {', '.join(config.INPUT_FORMATS)}")
-    if output.suffix.lower() not in config.INPUT_FORMATS:
-        raise InputError(f"-o {output}: unknown output format {output.suffix or '(none)'}; use one of {', '.join(config.INPUT_FORMATS)}")
+    _check_format(Path(source).suffix)
+    _check_format(output.suffix, f"-o {output}: unknown output format")
     named = {"the input": Path(source).resolve()}
     for flag, path in (("-o", output), ("--report", report)):
         if path is None:
