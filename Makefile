@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.installed-spark
 
-.PHONY: setup run dataset train evaluate retrain bench mlflow-ui serve chromium test clean
+.PHONY: setup run dataset train evaluate retrain bench bench-spark mlflow-ui serve chromium java spark test clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +14,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+## Scoring on Spark: PySpark (the [spark] extra) and Debian's Java 17 when there is no java.
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e ".[test,spark]"
+	touch $(SPARK_STAMP)
+
+java:
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
+spark: $(SPARK_STAMP) java
 
 SAMPLE := data/samples/case_study_entries
 
@@ -38,6 +49,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_models.py
 
+## 10,000 distinct narratives through Spark local[2] against `collab score` (long: about 15 min).
+bench-spark: spark
+	$(BIN)/python bench/bench_spark.py
+
 mlflow-ui: $(STAMP)
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --port 5000
 
@@ -54,7 +69,7 @@ dataset: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium spark
 	$(BIN)/python -m pytest -q
 
 clean:

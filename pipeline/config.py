@@ -280,3 +280,11 @@ SCORE_CHUNK_CHARS = 500_000
 # shared by many short titles, and about 60 narratives' left-out variants are held at a time.
 SCORE_BATCH = 1024
 SCORE_BATCH_CHARS = 128_000
+
+# Scoring on Spark (`collab score --spark`, pipeline.scoring.spark). This machine's two cores.
+SPARK_MASTER = "local[2]"
+# Rows per Arrow batch, i.e. per `score_frame` call in a Spark worker: one Kiwi chunk's worth.
+SPARK_BATCH_ROWS = SCORE_CHUNK
+# `collab score --spark` spreads the input over this many partitions per core: enough to even out
+# slow and fast partitions, few enough that each Arrow batch keeps Kiwi's threads busy.
+SPARK_PARTITIONS_PER_CORE = 2

@@ -78,3 +78,19 @@ def bundle(trained):
     from pipeline.artifacts import load_bundle
 
     return load_bundle(trained[0] / "models")[0]
+
+
+@pytest.fixture
+def awkward_entries():
+    """The sample with what a file of a year's entries holds: an id used twice (in different
+    partitions when scored on Spark), a row with no title, one with nothing at all, a title Excel would run."""
+    import pandas as pd
+
+    from pipeline import config
+
+    frame = pd.read_csv(config.SAMPLE_ENTRIES, encoding="utf-8-sig", dtype=str)
+    frame.loc[1, "번호"] = frame.loc[20, "번호"]
+    frame.loc[5, "사업명"] = None
+    frame.loc[6, ["사업명", "사업내용"]] = None
+    frame.loc[7, "사업명"] = "=HYPERLINK(\"http://example.org\")"
+    return frame

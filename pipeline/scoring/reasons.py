@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SEPARATOR = "; "
+
 # The report's names for the labels, as a reviewer reads them.
 LABEL_NAMES: dict[str, str] = {
     "service_field": "서비스 분야",
@@ -45,4 +47,4 @@ def not_scored(code: str, text: str) -> Reason:
 
 def joined(reasons: list[Reason]) -> tuple[str, str]:
     """(codes, sentences), each joined by "; "."""
-    return "; ".join(r.code for r in reasons), "; ".join(r.text for r in reasons)
+    return SEPARATOR.join(r.code for r in reasons), SEPARATOR.join(r.text for r in reasons)
