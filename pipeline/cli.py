@@ -143,7 +143,25 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _score_on_spark(args: argparse.Namespace) -> int:
+    from pipeline.data.entries import InputError
+
+    options = {"--report": args.report, "--rank-for-review": args.rank_for_review, "--sheet": args.sheet}
+    given = [flag for flag, value in options.items() if value]
+    if given:
+        raise InputError(f"--spark does not take {', '.join(given)}: score the file without --spark for those")
+    from pipeline.jobs.spark_scoring import score_file
+
+    output = args.output or args.input.with_name(f"{args.input.stem}.scored{args.input.suffix}")
+    summary = score_file(args.input, output, args.model_uri, args.master, args.encoding, args.columns)
+    print(f"wrote {output}", file=sys.stderr)
+    print("\n".join(summary.lines()))
+    return 0
+
+
 def _score(args: argparse.Namespace) -> int:
+    if args.spark:
+        return _score_on_spark(args)
     import json
     from contextlib import nullcontext
 
@@ -326,6 +344,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--rank-for-review",
         action="store_true",
         help="order rows so that the labels a reviewer gives first teach the models most (adds review_rank, input_row)",
+    )
+    spark = p.add_argument_group("on Spark (pip install -e '.[spark]')")
+    spark.add_argument(
+        "--spark", action="store_true",
+        help="read (.csv, .parquet) and score through Spark with the registered model; write .parquet, .csv, .xlsx or .jsonl",
+    )
+    spark.add_argument("--master", default=config.SPARK_MASTER, help="Spark master (default: %(default)s)")
+    spark.add_argument(
+        "--model-uri",
+        help=f"registered model to score with (default: models:/{config.MODEL_NAME}@{config.MODEL_ALIAS} "
+        "in $MLFLOW_TRACKING_URI or mlruns/)",
     )
     p.set_defaults(func=_score)
     return parser

@@ -100,7 +100,7 @@ def _check_format(suffix: str, what: str = "unknown format") -> None:
         raise InputError(f"{what} {suffix or '(none)'}: use one of {', '.join(config.INPUT_FORMATS)}")
 
 
-def _detect_encoding(data: bytes) -> str:
+def detect_encoding(data: bytes) -> str:
     """The encoding that reads the file: BOM, else UTF-8 or CP949 if either reads every byte, else
     charset_normalizer's best guess (UTF-8 if it has none), whose stray bytes then mark their rows."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -138,7 +138,7 @@ def _read_csv(path: Path, encoding: str | None, limits: Limits) -> Table:
     limits.check_size(path, path.stat().st_size)
     data = path.read_bytes()
     limits.check_rows(path, data.count(b"\n"))
-    encoding = encoding or _detect_encoding(data)
+    encoding = encoding or detect_encoding(data)
     try:
         # surrogateescape keeps a stray byte as a marker instead of failing the file: a bad row
         # then costs that row only (see _undecodable_rows).
