@@ -15,13 +15,14 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## Scoring on Spark: PySpark (the [spark] extra) and Debian's Java 17 when there is no java.
+## Scoring on Spark: PySpark (the [spark] extra) and Debian's Java 17 when there is no java 17+.
 $(SPARK_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e ".[test,spark]"
 	touch $(SPARK_STAMP)
 
+# Spark 4 needs Java 17 or later: an older java on the PATH counts as none.
 java:
-	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+	@java -version 2>&1 | grep -Eq 'version "(1[7-9]|[2-9][0-9])' || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
 spark: $(SPARK_STAMP) java
 
