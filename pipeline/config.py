@@ -280,6 +280,9 @@ SCORE_CHUNK_CHARS = 500_000
 # shared by many short titles, and about 60 narratives' left-out variants are held at a time.
 SCORE_BATCH = 1024
 SCORE_BATCH_CHARS = 128_000
+# Words whose character n-gram columns are remembered per vectorizer (text.vectorizers): a few
+# tens of MB at most, and a year's narratives repeat most of their words.
+CHAR_WB_WORD_CACHE = 200_000
 
 # Scoring on Spark (`collab score --spark`, pipeline.scoring.spark). This machine's two cores.
 SPARK_MASTER = "local[2]"

@@ -30,6 +30,7 @@ from pipeline.modeling.features import char_ngrams
 from pipeline.modeling.narrative_features import CUE_FAMILIES, narrative_features, reading_text
 from pipeline.modeling.shared_features import SharedFeatures
 from pipeline.reading.narratives import NarrativeReading
+from pipeline.text.vectorizers import char_wb_counts
 
 # Labels a narrative model learns, in the order the scored file shows them.
 NARRATIVE_LABELS: tuple[str, ...] = ("service_field", "actor_type", "tech_applied", "tech_applicable", "sustainability")
@@ -187,8 +188,8 @@ def _share_counted(shared: SharedFeatures, block: Pipeline, full: pd.Series, lef
     parts = [parts_of(r) for r in readings]
     first = np.concatenate([[0], np.cumsum([len(p) for p in parts])[:-1]]).astype(np.int64)
     flat = [text for texts in parts for text in texts]
-    # CountVectorizer's own counting, as TfidfVectorizer.transform does it before weighting.
-    counts = CountVectorizer.transform(tfidf, flat)
+    # CountVectorizer's counting, as TfidfVectorizer.transform does it before weighting.
+    counts = char_wb_counts(tfidf, flat) if tfidf.analyzer == "char_wb" else CountVectorizer.transform(tfidf, flat)
     pairs = sorted(left_out.rows, key=left_out.rows.__getitem__)
     kept = [list(range(first[r], first[r] + len(parts[r]))) for r in range(len(readings))]
     kept += [[first[r] + k for k in range(len(parts[r])) if k != i + 1] for r, i in pairs]  # part 0 is the head

@@ -7,8 +7,14 @@ and its loading several seconds. As one array of terms (stored as .npy) it is sm
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
+
+from pipeline import config
 
 
 class TermTfidf(TfidfVectorizer):
@@ -27,9 +33,52 @@ class TermTfidf(TfidfVectorizer):
         state.pop("_stop_words_id", None)
         return state
 
+    def transform(self, raw_documents):
+        """As `TfidfVectorizer.transform`; character n-grams counted a word at a time
+        (`char_wb_counts`), the same counts."""
+        if self.analyzer != "char_wb" or self.binary or isinstance(raw_documents, str):
+            return super().transform(raw_documents)
+        check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
+        return self._tfidf.transform(char_wb_counts(self, list(raw_documents)), copy=False)
+
     def __setstate__(self, state: dict) -> None:
         state = dict(state)
         terms = state.pop("terms_", None)
         if terms is not None:
             state["vocabulary_"] = {str(term): index for index, term in enumerate(terms)}
         super().__setstate__(state)
+
+
+# Per vectorizer, each word's vocabulary columns: the same words come back in sentence after
+# sentence and file after file. Emptied when it reaches config.CHAR_WB_WORD_CACHE words.
+_WORD_COLUMNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def char_wb_counts(vectorizer: CountVectorizer, texts: list[str]) -> sparse.csr_matrix:
+    """`CountVectorizer.transform(vectorizer, texts)` for a fitted `analyzer="char_wb"` vectorizer,
+    with each word's n-grams looked up once: char_wb n-grams never cross a space, so a text's counts
+    are the sum of its words'. The words and n-grams are scikit-learn's own (its preprocessor and
+    `_char_wb_ngrams`); only the counting is shared. Equal to scikit-learn's counts entry for entry
+    (tests/text/test_vectorizers.py)."""
+    if vectorizer.analyzer != "char_wb" or vectorizer.binary:
+        raise ValueError("char_wb_counts counts a char_wb vectorizer without binary=True")
+    vocabulary, preprocess = vectorizer.vocabulary_, vectorizer.build_preprocessor()
+    words = _WORD_COLUMNS.setdefault(vectorizer, {})
+    if len(words) > config.CHAR_WB_WORD_CACHE:
+        words.clear()
+    indices: list[int] = []
+    indptr = [0]
+    for text in texts:
+        for word in vectorizer._white_spaces.sub(" ", preprocess(text)).split():
+            columns = words.get(word)
+            if columns is None:
+                columns = words[word] = [vocabulary[g] for g in vectorizer._char_wb_ngrams(word) if g in vocabulary]
+            indices.extend(columns)
+        indptr.append(len(indices))
+    counts = sparse.csr_matrix(
+        (np.ones(len(indices), dtype=vectorizer.dtype), np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+        shape=(len(texts), len(vocabulary)),
+    )
+    counts.sum_duplicates()
+    counts.sort_indices()
+    return counts

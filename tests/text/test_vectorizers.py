@@ -21,3 +21,24 @@ def test_saved_as_arrays_and_rebuilt_exactly(tmp_path):
     assert np.array_equal(loaded.transform(DOCS).toarray(), tfidf.transform(DOCS).toarray())
     with zipfile.ZipFile(path) as archive:  # the vocabulary is an array file, not JSON entries
         assert archive.getinfo("schema.json").file_size < 20_000
+
+
+def test_char_wb_counts_are_scikit_learns_counts(report_text):
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    from pipeline.text.vectorizers import char_wb_counts
+
+    # Real report prose, with what the cache must not confuse: case, runs of spaces, tabs and line
+    # breaks between words, an empty text, words seen before.
+    lines = [line for line in report_text.splitlines() if line.strip()][200:900]
+    texts = lines + ["", "  ABC  abc\tAbc\n가나 ", lines[0], lines[0].upper()]
+    tfidf = TermTfidf(analyzer="char_wb", ngram_range=(1, 3), min_df=2).fit(lines[:400] + ["abc"])
+    for _ in range(2):  # the second time from the word cache
+        got = char_wb_counts(tfidf, texts)
+        expected = CountVectorizer.transform(tfidf, texts)
+        assert got.shape == expected.shape and got.dtype == expected.dtype
+        assert (got != expected).nnz == 0
+        assert got.has_sorted_indices
+    # ... and so is the TF-IDF the models see.
+    weighted = TfidfVectorizer.transform(tfidf, texts)
+    assert abs(tfidf.transform(texts) - weighted).max() == 0
