@@ -82,8 +82,9 @@ def bundle(trained):
 
 @pytest.fixture
 def awkward_entries():
-    """The sample with what a file of a year's entries holds: an id used twice (in different
-    partitions when scored on Spark), a row with no title, one with nothing at all, a title Excel would run."""
+    """The sample with what a file of a year's entries holds: ids used twice (in different
+    partitions when scored on Spark; one pair with an unscorable row), a row with no title, one
+    with nothing at all, a title Excel would run."""
     import pandas as pd
 
     from pipeline import config
@@ -92,5 +93,6 @@ def awkward_entries():
     frame.loc[1, "번호"] = frame.loc[20, "번호"]
     frame.loc[5, "사업명"] = None
     frame.loc[6, ["사업명", "사업내용"]] = None
+    frame.loc[6, "번호"] = frame.loc[10, "번호"]
     frame.loc[7, "사업명"] = "=HYPERLINK(\"http://example.org\")"
     return frame

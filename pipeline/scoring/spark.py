@@ -1,8 +1,9 @@
 """The registered model on Spark: a DataFrame of entries in, the same DataFrame with every column
 `collab score` writes out, through `mlflow.pyfunc.spark_udf`.
 
-Each Spark worker loads the verified bundle once (MLflow caches the model per worker process) and
-scores Arrow batches with `score_frame`, so labels and probabilities are those of `collab score`.
+Each Spark task's Python worker loads the verified bundle (MLflow 3.17 loads it per task; once the
+modules are imported that takes about half a second) and scores Arrow batches with `score_frame`,
+so labels and probabilities are those of `collab score`.
 What depends on the whole file rather than on one batch, an id used by more than one row, is
 found here with a Spark window and added as `score_frame` would add it.
 """
@@ -107,7 +108,7 @@ def score_spark(df: DataFrame, model_uri: str | None = None, columns: dict[str, 
     scored = df.select(*kept, predict(inputs).alias("_scored"))
     originals = [F.col(f"`{c}`") for c in scored.columns if c != "_scored"]
     out = scored.select(*originals, *[F.col(f"_scored.`{n}`").alias(n) for n in names])
-    if "id" in mapping and {"needs_review", "review_codes", "review_reasons"} <= set(names):
+    if "id" in mapping and {"needs_review", "review_codes", "review_reasons", "error"} <= set(names):
         out = _flag_duplicate_ids(out, field("id"))
     return out
 
@@ -122,7 +123,8 @@ def _flag_duplicate_ids(out: DataFrame, ident) -> DataFrame:
     before, _, after = why.duplicate_id("\x00").text.partition("\x00")
     count = F.count(F.lit(1)).over(Window.partitionBy(ident))
     codes = F.split(F.col("review_codes"), re.escape(why.SEPARATOR))
-    missing = (ident != "") & (count > 1) & ~F.array_contains(codes, code)
+    # An unscored row keeps its one reason, as in `collab score`.
+    missing = (ident != "") & (count > 1) & (F.col("error") == "") & ~F.array_contains(codes, code)
 
     def appended(column: str, text):
         return F.when(F.col(column) == "", text).otherwise(F.concat(F.col(column), F.lit(why.SEPARATOR), text))
