@@ -50,8 +50,18 @@ class TermTfidf(TfidfVectorizer):
 
 
 # Per vectorizer, each word's vocabulary columns: the same words come back in sentence after
-# sentence and file after file. Emptied when it reaches config.CHAR_WB_WORD_CACHE words.
+# sentence and file after file. Kept with the vocabulary and settings they were looked up under
+# (a refit or set_params starts afresh), and emptied at config.CHAR_WB_WORD_CACHE words.
 _WORD_COLUMNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _word_columns(vectorizer: CountVectorizer) -> dict[str, list[int]]:
+    settings = (vectorizer.lowercase, vectorizer.strip_accents, vectorizer.preprocessor, vectorizer.ngram_range)
+    entry = _WORD_COLUMNS.get(vectorizer)
+    stale = entry is None or entry[0] is not vectorizer.vocabulary_ or entry[1] != settings
+    if stale or len(entry[2]) > config.CHAR_WB_WORD_CACHE:
+        entry = _WORD_COLUMNS[vectorizer] = (vectorizer.vocabulary_, settings, {})
+    return entry[2]
 
 
 def char_wb_counts(vectorizer: CountVectorizer, texts: list[str]) -> sparse.csr_matrix:
@@ -63,9 +73,7 @@ def char_wb_counts(vectorizer: CountVectorizer, texts: list[str]) -> sparse.csr_
     if vectorizer.analyzer != "char_wb" or vectorizer.binary:
         raise ValueError("char_wb_counts counts a char_wb vectorizer without binary=True")
     vocabulary, preprocess = vectorizer.vocabulary_, vectorizer.build_preprocessor()
-    words = _WORD_COLUMNS.setdefault(vectorizer, {})
-    if len(words) > config.CHAR_WB_WORD_CACHE:
-        words.clear()
+    words = _word_columns(vectorizer)
     indices: list[int] = []
     indptr = [0]
     for text in texts:

@@ -42,3 +42,8 @@ def test_char_wb_counts_are_scikit_learns_counts(report_text):
     # ... and so is the TF-IDF the models see.
     weighted = TfidfVectorizer.transform(tfidf, texts)
     assert abs(tfidf.transform(texts) - weighted).max() == 0
+    # The same object refitted, or set to other settings, never answers from the old lookups.
+    tfidf.fit(lines[400:700])
+    assert (char_wb_counts(tfidf, texts) != CountVectorizer.transform(tfidf, texts)).nnz == 0
+    tfidf.set_params(lowercase=False)
+    assert (char_wb_counts(tfidf, texts) != CountVectorizer.transform(tfidf, texts)).nnz == 0
