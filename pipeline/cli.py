@@ -144,7 +144,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _score_on_spark(args: argparse.Namespace) -> int:
-    from pipeline.data.entries import InputError
+    from pipeline.data.entries import InputError, default_output
 
     options = {"--report": args.report, "--rank-for-review": args.rank_for_review, "--sheet": args.sheet}
     given = [flag for flag, value in options.items() if value]
@@ -152,7 +152,7 @@ def _score_on_spark(args: argparse.Namespace) -> int:
         raise InputError(f"--spark does not take {', '.join(given)}: score the file without --spark for those")
     from pipeline.jobs.spark_scoring import score_file
 
-    output = args.output or args.input.with_name(f"{args.input.stem}.scored{args.input.suffix}")
+    output = args.output or default_output(args.input)
     summary = score_file(args.input, output, args.model_uri, args.master, args.encoding, args.columns)
     print(f"wrote {output}", file=sys.stderr)
     print("\n".join(summary.lines()))

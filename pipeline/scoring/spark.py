@@ -24,8 +24,6 @@ from pipeline.scoring import reasons as why
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-# The canonical fields the pyfunc takes (its input signature), in its order.
-MODEL_INPUTS = ("id", "region", "title", "description")
 # Measured with pandas 3.1 and PySpark 4.3 (tests/scoring/test_spark.py): string columns in, a
 # struct of strings, doubles and a boolean out, equal to `collab score`. PySpark warns about
 # pandas 3 on every conversion; the warning says nothing about this path.
@@ -45,7 +43,6 @@ def local_session(master: str = config.SPARK_MASTER, app: str = "collab-score", 
     package and the model's libraries, which the system Python does not have); `quiet`: Spark logs
     errors only."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     quiet_pandas_warning()
     from pyspark.sql import SparkSession
 
@@ -65,20 +62,18 @@ def local_session(master: str = config.SPARK_MASTER, app: str = "collab-score", 
     )
 
 
-def output_fields(model_uri: str) -> list[tuple[str, str]]:
-    """(column, Spark SQL type) of what the model version returns beyond its inputs, from its
-    logged signature, in the order `collab score` writes them."""
+def model_fields(model_uri: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """From the model version's logged signature: the fields it takes (id, region, title,
+    description), and (column, Spark SQL type) of what it returns beyond them, in the order
+    `collab score` writes them."""
     from mlflow.models import get_model_info
 
     signature = get_model_info(model_uri).signature
-    if signature is None or signature.outputs is None:
-        raise ValueError(f"{model_uri} has no output signature; retrain it with `collab train`")
-    fields = []
-    for spec in signature.outputs.inputs:
-        if spec.name in MODEL_INPUTS:
-            continue
-        fields.append((spec.name, spec.type.to_spark().simpleString()))
-    return fields
+    if signature is None or signature.inputs is None or signature.outputs is None:
+        raise ValueError(f"{model_uri} has no signature; retrain it with `collab train`")
+    inputs = [spec.name for spec in signature.inputs.inputs]
+    outputs = [(spec.name, spec.type.to_spark().simpleString()) for spec in signature.outputs.inputs if spec.name not in inputs]
+    return inputs, outputs
 
 
 def score_spark(df: DataFrame, model_uri: str | None = None, columns: dict[str, str] | None = None) -> DataFrame:
@@ -93,7 +88,7 @@ def score_spark(df: DataFrame, model_uri: str | None = None, columns: dict[str, 
     quiet_pandas_warning()
     model_uri = model_uri or champion_uri()
     mapping = resolve_columns(list(df.columns), columns)
-    fields = output_fields(model_uri)
+    model_inputs, fields = model_fields(model_uri)
     names = [name for name, _ in fields]
     result_type = ", ".join(f"`{name}` {kind}" for name, kind in fields)
     predict = mlflow.pyfunc.spark_udf(df.sparkSession, model_uri, result_type=result_type, env_manager="local")
@@ -103,7 +98,7 @@ def score_spark(df: DataFrame, model_uri: str | None = None, columns: dict[str, 
             return F.lit("")
         return F.trim(F.coalesce(F.col(f"`{mapping[name]}`").cast("string"), F.lit("")))
 
-    inputs = F.struct(*[field(name).alias(name) for name in MODEL_INPUTS])
+    inputs = F.struct(*[field(name).alias(name) for name in model_inputs])
     kept = [F.col(f"`{c}`").alias(f"input_{c}" if c in names else c) for c in df.columns]
     scored = df.select(*kept, predict(inputs).alias("_scored"))
     originals = [F.col(f"`{c}`") for c in scored.columns if c != "_scored"]
