@@ -1,6 +1,13 @@
+import re
+
 import pytest
 
-from pipeline.reading.actors import CENTRAL, LOCAL, PRIVATE, PUBLIC, actor_type, extract_actors
+from pipeline.reading.actors import CENTRAL, LOCAL, PRIVATE, PUBLIC, actor_type, alternation, extract_actors
+
+
+def _sorted_alternation(words):
+    """How the patterns were written before: every word, longest first."""
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
 
 def _kinds(text):
@@ -66,3 +73,29 @@ def test_actor_type_from_the_case_study_participant_lists(case_studies):
     ]
     # Case 20 lists 미소금융, a private lender the markers do not know.
     assert sum(correct) == 22
+
+
+@pytest.mark.parametrize(
+    "words, follow, text",
+    [
+        (["AB", "ABC", "A", "ABCD", "B"], "C", "xABCDx ABCx AC BC ABD"),  # backtracking into shorter words
+        (["서울", "서울특별시", "서울특별시청"], "(?=[은는이가]|$)", "서울특별시는 서울이 서울특별시청"),
+        (["a.b", "a"], "", "a.b a+b axb"),  # escaped
+    ],
+)
+def test_alternation_matches_what_the_sorted_alternation_matches(words, follow, text):
+    ours = [m.span() for m in re.finditer(f"(?:{alternation(words)}){follow}", text)]
+    assert ours and ours == [m.span() for m in re.finditer(f"(?:{_sorted_alternation(words)}){follow}", text)]
+
+
+def test_actor_mentions_are_those_of_the_sorted_alternations(report_text, case_studies):
+    """The report's prose and the case studies' narratives give the same mentions, span for span,
+    as the same patterns written with plain longest-first alternations."""
+    from pipeline.reading import actors
+
+    plain = actors.compile_patterns(_sorted_alternation)
+    assert [p.pattern for _, p in plain] != [p.pattern for _, p in actors._patterns()]
+    texts = report_text.split("\n") + [c["narrative"] for c in case_studies.values()]
+    found = [[(k, m.span()) for k, p in actors._patterns() for m in p.finditer(t)] for t in texts]
+    expected = [[(k, m.span()) for k, p in plain for m in p.finditer(t)] for t in texts]
+    assert sum(map(len, found)) > 1000 and found == expected
