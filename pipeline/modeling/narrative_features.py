@@ -42,6 +42,11 @@ def reading_cues(reading: NarrativeReading) -> dict[str, float]:
     return cached
 
 
+# log1p of each count a cue can have once capped, computed once: the same floats as calling
+# np.log1p per count, without a NumPy call for every cue of every reading.
+_CAPPED_LOG1P: tuple[float, ...] = tuple(float(np.log1p(i)) for i in range(config.CUE_COUNT_CAP + 1))
+
+
 def _count_cues(reading: NarrativeReading) -> dict[str, float]:
     counts: Counter[str] = Counter()
     first_end = reading.sentences[0].end if reading.sentences else 0
@@ -61,7 +66,7 @@ def _count_cues(reading: NarrativeReading) -> dict[str, float]:
             counts[f"{label}:{evidence.status}"] += 1
             for cue in evidence.cue.split("+"):
                 counts[f"{label}:{cue}:{evidence.status}"] += 1
-    return {k: float(np.log1p(min(v, config.CUE_COUNT_CAP))) for k, v in counts.items()}
+    return {k: _CAPPED_LOG1P[min(v, config.CUE_COUNT_CAP)] for k, v in counts.items()}
 
 
 def morpheme_text(readings: Iterable[NarrativeReading]) -> list[str]:
