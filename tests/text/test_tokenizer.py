@@ -55,3 +55,16 @@ def test_pipeline_round_trips_through_joblib_in_a_fresh_process(tmp_path):
         [sys.executable, "-c", script], input=json.dumps(probe), capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout) == expected.tolist()
+
+
+def test_a_lines_morphemes_are_kiwis_tokens_with_their_offsets(case_studies):
+    """form, tag, start and end (start + len) of every token Kiwi gives, contractions included."""
+    from pipeline.text.tokenizer import analyse_lines, content_lines
+
+    lines = [content for c in list(case_studies.values())[:6] for _, content in content_lines(c["narrative"])]
+    expected = [
+        tuple((t.form, t.tag, t.start, t.start + t.len) for sentence in sentences for t in sentence)
+        for sentences in get_kiwi().tokenize(lines, split_sents=True)
+    ]
+    assert [a.morphemes for a in analyse_lines(lines)] == expected
+    assert any(form == "었" for line in expected for form, *_ in line)  # 했다 = 하 + 었 + 다
