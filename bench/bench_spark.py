@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -94,8 +95,7 @@ def main() -> None:
         for _ in range(args.repeats):  # interleaved, so drift on the machine touches all alike
             for name, command in commands.items():
                 times[name].append(run(command))
-                if (tmp / "spark.parquet").exists():
-                    subprocess.run(["rm", "-rf", str(tmp / "spark.parquet")], check=True)
+                shutil.rmtree(tmp / "spark.parquet", ignore_errors=True)
     baseline = statistics.median(w for w, _ in times["collab score -> CSV"])
     for name, figures in times.items():
         walls = [w for w, _ in figures]
