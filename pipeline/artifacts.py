@@ -32,6 +32,7 @@ TRUSTED_TYPES: frozenset[str] = frozenset(
         "pipeline.modeling.narrative_features.CueCounts",
         "pipeline.modeling.narrative_features.morpheme_text",
         "pipeline.modeling.narrative_features.reading_text",
+        "pipeline.modeling.verdicts.StackedDecision",
         "pipeline.reading.subtypes.SubTypeRanker",
         "pipeline.text.compose.compose_text",
         "pipeline.text.tokenizer.KiwiMorphemes",

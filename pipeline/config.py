@@ -209,6 +209,13 @@ NARRATIVE_C = 1.0
 # An n-gram must occur in this many training narratives to be a feature: one seen once cannot
 # generalise, and dropping them cuts features from 109k to 34k and a 9-class fit from 8 s to 3 s.
 NARRATIVE_MIN_DF = 2
+# The narrative side also learns each training narrative cut to its first k sentences, for these k
+# (a contest sheet's 사업내용 is often two sentences); `collab evaluate --narratives` reports every
+# label at these lengths and whole (`by_length`).
+CROP_SENTENCES: tuple[int, ...] = (2, 4)
+# Inverse regularisation of the combiner of title and narrative probabilities (modeling.verdicts):
+# sklearn's default, not searched, for the reason NARRATIVE_C is not.
+STACK_C = 1.0
 # `collab evaluate --narratives` and `collab train`: labels scored on the narratives, and those
 # that also get ranking metrics (ROC-AUC, average precision) and flagged against true rates.
 NARRATIVE_EVAL_LABELS: tuple[str, ...] = (

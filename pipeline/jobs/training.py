@@ -24,7 +24,7 @@ from pipeline.data.narrative_corpus import excluded_groups, load_narratives, tra
 from pipeline.modeling.evaluation import TargetResult, evaluate_targets
 from pipeline.modeling.models import make_classifier, target_labels
 from pipeline.modeling.narrative_evaluation import evaluate_narrative_models, evaluate_sub_types
-from pipeline.modeling.narrative_models import fit_narrative_models
+from pipeline.modeling.verdicts import fit_verdicts
 from pipeline.reading.narratives import read_narratives
 from pipeline.reading.subtypes import SubTypeRanker
 from pipeline.scoring.score import score_frame
@@ -233,14 +233,15 @@ def narrative_summary(result: dict, sub_types: dict | None = None) -> dict:
         "narratives": result["narratives"],
         "appendix_narratives": result["appendix_narratives"],
         "case_studies": case_studies,
+        "by_length": result["by_length"],
         "n": result["n"],
     }
 
 
-def evaluate_narratives(mlflow, frame: pd.DataFrame, readings: list, repeats: int, folds: int, seed: int) -> dict:
-    """Inside an active run: cross-validate the narrative models and rank the case studies'
-    sub-types, log every figure; returns narrative_summary."""
-    result = evaluate_narrative_models(frame, readings, repeats, folds, seed)
+def evaluate_narratives(mlflow, frame: pd.DataFrame, readings: list, cases: pd.DataFrame, repeats: int, folds: int, seed: int) -> dict:
+    """Inside an active run: cross-validate the verdicts on narratives (title side from `cases`)
+    and rank the case studies' sub-types, log every figure; returns narrative_summary."""
+    result = evaluate_narrative_models(frame, readings, cases, repeats, folds, seed)
     sub_types = evaluate_sub_types(load_case_studies(), load_sub_types())
     log_narrative_evaluation(mlflow, result, sub_types)
     return narrative_summary(result, sub_types)
@@ -252,7 +253,7 @@ def run_narrative_evaluation(repeats: int, folds: int, seed: int = config.SEED) 
     with mlflow.start_run(run_name="evaluate-narratives", tags={"kind": "evaluate-narratives"}):
         frame, readings = narrative_training_data()
         mlflow.log_params({"seed": seed, "cv_repeats": repeats, "cv_folds": folds, "n_narratives": len(frame)})
-        return evaluate_narratives(mlflow, frame, readings, repeats, folds, seed)
+        return evaluate_narratives(mlflow, frame, readings, load_cases(), repeats, folds, seed)
 
 
 REPORT_DATA = {"source": "data/processed/cases.csv", "name": "krila-appendix-601", "labelled_versions": []}
@@ -363,9 +364,11 @@ def fit_and_log(
     mlflow.log_metric("fit_seconds", fit_seconds)
     mlflow.log_dict(best_params, "best_params.json")
     frame, readings = narrative if narrative is not None else narrative_training_data()
-    narrative_metrics = evaluate_narratives(mlflow, frame, readings, narrative_repeats, narrative_folds, seed) if narrative_repeats > 0 else {}
+    narrative_metrics = evaluate_narratives(mlflow, frame, readings, cases, narrative_repeats, narrative_folds, seed) if narrative_repeats > 0 else {}
     started = time.perf_counter()
-    narrative_part = fit_narrative_models(frame, readings, seed)
+    # The title side's out-of-fold probabilities use the regularisation each title model chose.
+    chosen_C = {t: float(best_params[t]["clf__C"]) for t in targets if "clf__C" in best_params.get(t, {})}
+    narrative_part = fit_verdicts(cases, frame, readings, seed, C=chosen_C)
     mlflow.log_metric("narrative_fit_seconds", time.perf_counter() - started)
     bundle_content = {
         "models": models,

@@ -95,17 +95,18 @@ class CalibratedDecision(ClassifierMixin, BaseEstimator):
     classes, temperature scaling for more: it keeps the estimator's ranking of classes), and fits
     `estimator` on all of it. With two classes the decision is not p >= 0.5: the threshold is set
     so that the share of training cases flagged out of fold equals the share truly `positive`,
-    so a rare label is flagged about as often as it occurs.
+    so a rare label is flagged about as often as it occurs. `n_jobs` runs the folds in parallel.
     """
 
     def __init__(
         self, estimator: BaseEstimator, folds: int = config.CALIBRATION_FOLDS, seed: int = config.SEED,
-        positive: str = config.MARK_YES,
+        positive: str = config.MARK_YES, n_jobs: int | None = None,
     ) -> None:
         self.estimator = estimator
         self.folds = folds
         self.seed = seed
         self.positive = positive
+        self.n_jobs = n_jobs
 
     def fit(self, X, y, groups=None) -> "CalibratedDecision":
 
@@ -113,11 +114,14 @@ class CalibratedDecision(ClassifierMixin, BaseEstimator):
         groups = np.arange(len(y)) if groups is None else np.asarray(groups)
         self.classes_ = np.unique(y)
         splits = list(StratifiedGroupKFold(self.folds, shuffle=True, random_state=self.seed).split(np.zeros(len(y)), y, groups))
-        oof = cross_val_predict(clone(self.estimator), X, y, cv=splits, method="predict_proba")
+        oof = cross_val_predict(clone(self.estimator), X, y, cv=splits, method="predict_proba", n_jobs=self.n_jobs)
         self.estimator_ = clone(self.estimator).fit(X, y)
         method = "sigmoid" if len(self.classes_) == 2 else "temperature"
         given = FrozenEstimator(_GivenProbabilities(list(self.classes_)).fit(oof))
         self.calibrator_ = CalibratedClassifierCV(given, method=method).fit(oof, y)
+        # The training cases' calibrated out-of-fold probabilities: what a model stacked on this
+        # one (modeling.verdicts) learns from, so that no case's own label reaches its input.
+        self.oof_proba_ = self.calibrator_.predict_proba(oof)
         self.threshold_ = None
         if len(self.classes_) == 2 and self.positive in self.classes_:
             p = self.calibrator_.predict_proba(oof)[:, list(self.classes_).index(self.positive)]

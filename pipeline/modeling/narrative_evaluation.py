@@ -22,6 +22,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 from pipeline import config
 from pipeline.data.narrative_corpus import CASE_STUDY
 from pipeline.modeling.narrative_models import (
+    NARRATIVE_LABELS,
     RuleReading,
     make_narrative_char_baseline,
     make_narrative_majority,
@@ -29,11 +30,27 @@ from pipeline.modeling.narrative_models import (
     narrative_labels,
     resource_sharing_rate,
 )
+from pipeline.modeling.verdicts import (
+    StackedDecision,
+    aligned,
+    fit_title_model,
+    heads,
+    label_classes,
+    sentence_counts,
+    stack_features,
+    title_C,
+    title_oof,
+    title_proba,
+    with_crops,
+)
 from pipeline.reading.narratives import NarrativeReading
 from pipeline.reading.subtypes import SubTypeRanker, sub_type_scores
 
-ESTIMATORS: tuple[str, ...] = ("model", "majority", "char_ngram_lr", "rules")
+# "model" is the product's verdict: title and narrative sides combined by the learned stack.
+ESTIMATORS: tuple[str, ...] = ("model", "narrative_only", "title_only", "fixed_average", "majority", "char_ngram_lr", "rules")
 METRICS: tuple[str, ...] = ("accuracy", "macro_f1", "roc_auc", "average_precision", "flagged_rate", "true_rate")
+# Lengths every label is reported at (`by_length`): the first k sentences, and the whole narrative.
+LENGTHS: dict[str, int] = {**{f"first_{k}": k for k in config.CROP_SENTENCES}, "whole": 0}
 
 
 def _yes_column(estimator, proba: np.ndarray) -> np.ndarray:
@@ -41,35 +58,78 @@ def _yes_column(estimator, proba: np.ndarray) -> np.ndarray:
     return proba[:, classes.index(config.MARK_YES)] if config.MARK_YES in classes else np.zeros(len(proba))
 
 
-def _run_fold(train: np.ndarray, test: np.ndarray, X: pd.Series, frame: pd.DataFrame, seed: int) -> dict:
-    """label -> estimator -> (predicted labels, P(O) or None) on the test part of one fold."""
-    out: dict[str, dict] = {label: {} for label in config.NARRATIVE_EVAL_LABELS}
-    train_frame, X_train, X_test = frame.iloc[train], X.iloc[train], X.iloc[test]
-    groups = train_frame["split_group"].to_numpy()
+def _yes(proba: np.ndarray, label: str) -> np.ndarray:
+    """P(O) from probabilities aligned to label_classes(label)."""
+    return proba[:, label_classes(label).index(config.MARK_YES)]
+
+
+def _rate_threshold(p: np.ndarray, truth: np.ndarray) -> float:
+    """The threshold flagging as many rows as are O (CalibratedDecision's rule)."""
+    return float(np.quantile(p, 1.0 - float(np.mean(truth == config.MARK_YES))))
+
+
+def _run_fold(train: np.ndarray, test: np.ndarray, readings: list, frame: pd.DataFrame, cases: pd.DataFrame, seed: int) -> dict:
+    """length -> label -> estimator -> (predicted labels, P(O) or None) on the test part of one
+    fold, each test narrative read whole and cut to its first k sentences."""
+    train_frame = frame.iloc[train].reset_index(drop=True)
+    cropped, cropped_readings = with_crops(train_frame, [readings[i] for i in train])
+    X_train = pd.Series(cropped_readings, dtype=object)
+    groups = cropped["split_group"].to_numpy()
+    # Titles of the test narratives' projects leave the title side's training too.
+    gone = set(frame["title_group"].iloc[test]) | set(frame["split_group"].iloc[test])
+    title_cases = cases[~cases["title_group"].isin(gone)]
+    title_models = {label: fit_title_model(title_cases, label, seed) for label in NARRATIVE_LABELS}
+    inner_title = title_oof(title_cases, train_frame, seed=seed, n_jobs=1, C={k: title_C(m) for k, m in title_models.items()})
+    tests = {name: pd.Series([readings[i].first(k) if k else readings[i] for i in test], dtype=object) for name, k in LENGTHS.items()}
+    test_heads = heads(frame.iloc[test])
+    sharing = resource_sharing_rate(train_frame)
     binary = set(config.NARRATIVE_CRITERIA)
+    out: dict[str, dict] = {name: {label: {} for label in config.NARRATIVE_EVAL_LABELS} for name in LENGTHS}
     with warnings.catch_warnings():
         # A rare class can be missing from an inner fold; sklearn warns and fills its column with 0.
         warnings.simplefilter("ignore", UserWarning)
         for label in config.NARRATIVE_EVAL_LABELS:
-            y = narrative_labels(train_frame, label)
             if label == "meets_criteria":
-                # The report's filter from its two criteria: calibrated P(sustainability) times the
-                # resource-sharing rate; flagged when both decisions are O.
-                flagged, p_sus = out["sustainability"]["model"]
-                p = resource_sharing_rate(train_frame) * p_sus
-                sharing = resource_sharing_rate(train_frame) >= 0.5
-                out[label]["model"] = (np.where((flagged == config.MARK_YES) & sharing, config.MARK_YES, config.MARK_NO), p)
-            else:
-                model = make_narrative_model(label, seed).fit(X_train, y, groups=groups)
-                proba = model.predict_proba(X_test)
-                predicted = model.decide(proba)
-                out[label]["model"] = (predicted, _yes_column(model, proba) if label in binary else None)
-            for name, build in (("majority", make_narrative_majority), ("char_ngram_lr", make_narrative_char_baseline)):
-                estimator = build().fit(X_train, y)
-                out[label][name] = (estimator.predict(X_test), _yes_column(estimator, estimator.predict_proba(X_test)) if label in binary else None)
-            if label != "service_field":  # no rule reads a service field
-                rules = RuleReading(label).fit(X_train, y)
-                out[label]["rules"] = (rules.predict(X_test), _yes_column(rules, rules.predict_proba(X_test)) if label in binary else None)
+                # The report's filter from its two criteria: P(sustainability) times the resource-
+                # sharing rate; flagged when both decisions are O.
+                for name in LENGTHS:
+                    for estimator, (flagged, p_sus) in out[name]["sustainability"].items():
+                        if p_sus is not None and estimator not in ("rules",):
+                            decided = np.where((flagged == config.MARK_YES) & (sharing >= 0.5), config.MARK_YES, config.MARK_NO)
+                            out[name][label][estimator] = (decided, sharing * p_sus)
+                continue
+            y = narrative_labels(cropped, label)
+            classes = label_classes(label)
+            narrative = make_narrative_model(label, seed).fit(X_train, y, groups=groups)
+            title_model = title_models[label]
+            p_title = title_proba(title_model, test_heads, label)
+            title_decided = title_model.predict(test_heads).astype(str)
+            train_title = inner_title[label][cropped["source_row"].to_numpy()]
+            train_narrative = aligned(narrative.oof_proba_, [str(c) for c in narrative.classes_], classes)
+            stack = StackedDecision(classes, seed=seed).fit(
+                stack_features(train_title, train_narrative, sentence_counts(cropped_readings)), y, groups=groups
+            )
+            average_threshold = _rate_threshold(_yes((train_title + train_narrative) / 2, label), y) if label in binary else None
+            baselines = {name: build().fit(X_train, y) for name, build in (("majority", make_narrative_majority), ("char_ngram_lr", make_narrative_char_baseline))}
+            for name, X_test in tests.items():
+                p_narrative = aligned(narrative.predict_proba(X_test), [str(c) for c in narrative.classes_], classes)
+                p_stack = stack.predict_proba(stack_features(p_title, p_narrative, sentence_counts(X_test)))
+                average = (p_title + p_narrative) / 2
+                if label in binary:
+                    average_decided = np.where(_yes(average, label) >= average_threshold, config.MARK_YES, config.MARK_NO)
+                else:
+                    average_decided = np.asarray(classes)[average.argmax(axis=1)]
+                yes = (lambda p: _yes(p, label)) if label in binary else (lambda p: None)
+                found = out[name][label]
+                found["model"] = (stack.decide(p_stack), yes(p_stack))
+                found["narrative_only"] = (narrative.decide(narrative.calibrate(narrative.raw_proba(X_test))), yes(p_narrative))
+                found["title_only"] = (title_decided, yes(p_title))
+                found["fixed_average"] = (average_decided, yes(average))
+                for baseline, estimator in baselines.items():
+                    found[baseline] = (estimator.predict(X_test), _yes_column(estimator, estimator.predict_proba(X_test)) if label in binary else None)
+                if label != "service_field":  # no rule reads a service field
+                    rules = RuleReading(label).fit(X_train, y)
+                    found["rules"] = (rules.predict(X_test), _yes_column(rules, rules.predict_proba(X_test)) if label in binary else None)
     return out
 
 
@@ -97,15 +157,20 @@ def _mean(dicts: list[dict]) -> dict:
 def evaluate_narrative_models(
     frame: pd.DataFrame,
     readings: Sequence[NarrativeReading],
+    cases: pd.DataFrame,
     repeats: int = config.CV_REPEATS,
     folds: int = config.CV_FOLDS,
     seed: int = config.SEED,
     n_jobs: int = config.N_JOBS,
 ) -> dict:
     """{"narratives": label -> estimator -> metrics, "appendix_narratives" and "case_studies": the
-    same on the 263 and on the 23 alone, "n": the counts,
-    "oof": the first repeat's out-of-fold labels and P(O) by label and estimator}."""
-    X = pd.Series(list(readings), dtype=object)
+    same on the 263 and on the 23 alone (whole narratives), "by_length": the three sections again
+    for each of LENGTHS, "n": the counts, "oof": the first repeat's out-of-fold labels and P(O) of
+    whole narratives by label and estimator}.
+
+    `cases` are the titles the title side learns from; in each fold every case of a test
+    narrative's project leaves them."""
+    readings = list(readings)
     groups = frame["split_group"].to_numpy()
     strata = narrative_labels(frame, "sustainability")  # the rarest label decides the stratification
     splits = [
@@ -113,40 +178,42 @@ def evaluate_narrative_models(
         for r in range(repeats)
         for train, test in StratifiedGroupKFold(folds, shuffle=True, random_state=seed + r).split(np.zeros(len(frame)), strata, groups)
     ]
-    runs = Parallel(n_jobs=n_jobs)(delayed(_run_fold)(train, test, X, frame, seed) for _, train, test in splits)
+    runs = Parallel(n_jobs=n_jobs)(delayed(_run_fold)(train, test, readings, frame, cases, seed) for _, train, test in splits)
     n = len(frame)
     studied = (frame["source"] == CASE_STUDY).to_numpy()
     # Sections: every narrative, the appendix narratives alone (the kind of text a kept-apart
     # set of narratives is), and the 23 case studies alone (chosen because they met the criteria).
     sections = {"narratives": np.ones(n, dtype=bool), "appendix_narratives": ~studied, "case_studies": studied}
-    tables: dict[str, dict[str, dict[str, list]]] = {section: {} for section in sections}
+    tables: dict[str, dict[str, dict[str, dict[str, list]]]] = {length: {section: {} for section in sections} for length in LENGTHS}
     oof: dict[str, dict] = {}
-    for label in config.NARRATIVE_EVAL_LABELS:
-        truth = narrative_labels(frame, label)
-        labels = sorted(set(truth))
-        for name in ESTIMATORS:
-            for r in range(repeats):
-                predicted, p_yes, seen = np.empty(n, dtype=object), np.full(n, np.nan), False
-                for (repeat, _, test), run in zip(splits, runs):
-                    if repeat == r and name in run[label]:
-                        seen = True
-                        predicted[test] = run[label][name][0]
-                        if run[label][name][1] is not None:
-                            p_yes[test] = run[label][name][1]
-                if not seen:
-                    continue
-                p = p_yes if label in config.NARRATIVE_CRITERIA else None
-                for section, rows in sections.items():
-                    metrics = label_metrics(truth[rows], predicted[rows], None if p is None else p[rows], labels)
-                    tables[section].setdefault(label, {}).setdefault(name, []).append(metrics)
-                if r == 0:
-                    oof.setdefault(label, {})[name] = {"predicted": predicted.tolist(), "p_yes": None if p is None else p.tolist()}
+    for length in LENGTHS:
+        for label in config.NARRATIVE_EVAL_LABELS:
+            truth = narrative_labels(frame, label)
+            labels = sorted(set(truth))
+            for name in ESTIMATORS:
+                for r in range(repeats):
+                    predicted, p_yes, seen = np.empty(n, dtype=object), np.full(n, np.nan), False
+                    for (repeat, _, test), run in zip(splits, runs):
+                        if repeat == r and name in run[length][label]:
+                            seen = True
+                            predicted[test] = run[length][label][name][0]
+                            if run[length][label][name][1] is not None:
+                                p_yes[test] = run[length][label][name][1]
+                    if not seen:
+                        continue
+                    p = p_yes if label in config.NARRATIVE_CRITERIA else None
+                    for section, rows in sections.items():
+                        metrics = label_metrics(truth[rows], predicted[rows], None if p is None else p[rows], labels)
+                        tables[length][section].setdefault(label, {}).setdefault(name, []).append(metrics)
+                    if r == 0 and length == "whole":
+                        oof.setdefault(label, {})[name] = {"predicted": predicted.tolist(), "p_yes": None if p is None else p.tolist()}
     summarise = lambda table: {  # noqa: E731
         label: {name: (_mean(table[label][name]) if name in table[label] else None) for name in ESTIMATORS}
         for label in table
     }
     return {
-        **{section: summarise(table) for section, table in tables.items()},
+        **{section: summarise(table) for section, table in tables["whole"].items()},
+        "by_length": {length: {section: summarise(table) for section, table in tables[length].items()} for length in LENGTHS},
         "n": {**{section: int(rows.sum()) for section, rows in sections.items()}, "repeats": repeats, "folds": folds},
         "oof": oof,
     }
@@ -181,4 +248,65 @@ def format_table(result: dict) -> str:
                 cells = "".join(f"{'-' if metrics[m] is None else format(metrics[m], '.3f'):>18}" for m in METRICS)
                 lines.append(f"{label:<16}{name:<15}{cells}")
         lines.append("")
+    if "by_length" in result:
+        lines.append(_format_by_length(result, "appendix_narratives"))
     return "\n".join(lines).rstrip()
+
+
+def _format_by_length(result: dict, section: str) -> str:
+    """Accuracy, macro-F1, ROC-AUC and flagged/true rate of the main estimators per length."""
+    shown = ("model", "narrative_only", "title_only", "char_ngram_lr")
+    lines = [f"by length, {section} (n={result['n'][section]}): accuracy / macro-F1 / ROC-AUC / flagged:true rate"]
+    lines.append(f"{'label':<16}{'estimator':<15}" + "".join(f"{length:>32}" for length in LENGTHS))
+    for label in config.NARRATIVE_EVAL_LABELS:
+        for name in shown:
+            cells = ""
+            for length in LENGTHS:
+                m = result["by_length"][length][section][label].get(name)
+                if m is None:
+                    cells += f"{'-':>32}"
+                    continue
+                auc = "-" if m["roc_auc"] is None else f"{m['roc_auc']:.3f}"
+                rates = "" if m["flagged_rate"] is None else f" {m['flagged_rate']:.2f}:{m['true_rate']:.2f}"
+                cells += f"{m['accuracy']:.3f} / {m['macro_f1']:.3f} / {auc}{rates}".rjust(32)
+            lines.append(f"{label:<16}{name:<15}{cells}")
+    return "\n".join(lines)
+
+
+def _compare_fold(train: np.ndarray, test: np.ndarray, X: pd.Series, frame: pd.DataFrame, new_rows: np.ndarray, seed: int) -> dict[str, dict[str, float]]:
+    trusted_test = test[~new_rows[test]]
+    recipes = {"champion": train[~new_rows[train]], "challenger": train}
+    out: dict[str, dict[str, float]] = {name: {} for name in recipes}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for label in NARRATIVE_LABELS:
+            y = narrative_labels(frame, label)
+            for name, rows in recipes.items():
+                estimator = make_narrative_model(label, seed).estimator.fit(X.iloc[rows], y[rows])
+                out[name][label] = float(np.mean(estimator.predict(X.iloc[trusted_test]) == y[trusted_test]))
+    return out
+
+
+def compare_narratives(
+    frame: pd.DataFrame,
+    readings: Sequence[NarrativeReading],
+    new_rows: np.ndarray,
+    folds: int = config.CV_FOLDS,
+    seed: int = config.SEED,
+    n_jobs: int = config.N_JOBS,
+) -> dict:
+    """Champion's and challenger's narrative recipes on the same grouped folds: in each, the
+    challenger's learns from the whole training part, the champion's from it less `new_rows`
+    (the reviewed narratives on trial); both are scored on the trusted narratives held out.
+
+    The recipe compared is the narrative model's estimator (features and logistic regression),
+    without its calibration folds or crops, which would multiply the work by eighteen and do
+    not change which data it learns from. Returns {"folds": [{"champion": label -> accuracy,
+    "challenger": ...}], "per_label": label -> mean challenger minus champion}."""
+    X = pd.Series(list(readings), dtype=object)
+    groups = frame["split_group"].to_numpy()
+    strata = narrative_labels(frame, "sustainability")
+    splits = list(StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(frame)), strata, groups))
+    runs = Parallel(n_jobs=n_jobs)(delayed(_compare_fold)(train, test, X, frame, np.asarray(new_rows), seed) for train, test in splits)
+    per_label = {label: float(np.mean([r["challenger"][label] - r["champion"][label] for r in runs])) for label in NARRATIVE_LABELS}
+    return {"folds": runs, "per_label": per_label}

@@ -11,7 +11,7 @@ the detector's sentences are shown as evidence only.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,8 +46,9 @@ def narrative_labels(frame: pd.DataFrame, label: str) -> np.ndarray:
     return values.to_numpy()
 
 
-def make_narrative_model(label: str, seed: int = config.SEED) -> CalibratedDecision:
-    """Reading features -> logistic regression (balanced classes), calibrated in its training folds."""
+def make_narrative_model(label: str, seed: int = config.SEED, n_jobs: int | None = None) -> CalibratedDecision:
+    """Reading features -> logistic regression (balanced classes), calibrated in its training folds
+    (`n_jobs` of them at once)."""
     return CalibratedDecision(
         Pipeline(
             [
@@ -56,6 +57,7 @@ def make_narrative_model(label: str, seed: int = config.SEED) -> CalibratedDecis
             ]
         ),
         seed=seed,
+        n_jobs=n_jobs,
     )
 
 
@@ -125,7 +127,10 @@ def fit_narrative_models(frame: pd.DataFrame, readings: Sequence[NarrativeReadin
     """The scoring bundle's narrative part: a calibrated model per label and the sharing rate."""
     X = pd.Series(list(readings), dtype=object)
     groups = frame["split_group"].to_numpy()
-    models = {label: make_narrative_model(label, seed).fit(X, narrative_labels(frame, label), groups=groups) for label in NARRATIVE_LABELS}
+    models = {
+        label: make_narrative_model(label, seed, n_jobs=config.N_JOBS).fit(X, narrative_labels(frame, label), groups=groups)
+        for label in NARRATIVE_LABELS
+    }
     return {"models": models, "resource_sharing_rate": resource_sharing_rate(frame)}
 
 
@@ -224,21 +229,29 @@ def sentence_pushes(
     p_full: np.ndarray | None = None,
     left_out: LeftOut | None = None,
     shared: SharedFeatures | None = None,
+    then: Callable[[np.ndarray, np.ndarray, pd.Series], np.ndarray] | None = None,
 ) -> list[dict[int, float]]:
-    """For each reading, how much each candidate sentence raises the calibrated probability of O:
-    the probability with the whole narrative (`p_full`, when the caller has it already) minus the
+    """For each reading, how much each candidate sentence raises the probability of O: the
+    probability with the whole narrative (`p_full`, when the caller has it already) minus the
     probability with that sentence left out. The variants come from `left_out` when given (built
-    once for several labels; `shared` then computes their text features once as well)."""
+    once for several labels; `shared` then computes their text features once as well).
+
+    The probability is the model's calibrated P(O), or, with `then`, what `then(rows, calibrated,
+    readings)` makes of the calibrated probabilities (all classes) of readings that belong to
+    the narratives at `rows`: the verdict's own probability when the narrative model is one side
+    of it (modeling.verdicts)."""
     shared = shared or SharedFeatures()
     positive = list(model.classes_).index(config.MARK_YES)
 
-    def proba(X: pd.Series) -> np.ndarray:
-        return model.calibrate(shared.predict_proba(model.estimator_, X))[:, positive]
+    def proba(X: pd.Series, rows: np.ndarray) -> np.ndarray:
+        calibrated = model.calibrate(shared.predict_proba(model.estimator_, X))
+        return calibrated[:, positive] if then is None else then(rows, calibrated, X)
 
     if p_full is None:
-        p_full = proba(pd.Series(list(readings), dtype=object))
+        p_full = proba(pd.Series(list(readings), dtype=object), np.arange(len(readings)))
     left_out = left_out or LeftOut.build(readings, candidates)
-    p = proba(left_out.variants) if len(left_out.variants) else np.empty(0)
+    owners = np.array(sorted(left_out.rows, key=left_out.rows.__getitem__), dtype=int).reshape(-1, 2)[:, 0]
+    p = proba(left_out.variants, owners) if len(left_out.variants) else np.empty(0)
     return [
         {i: float(full - p[left_out.rows[(r, i)]]) for i in indices}
         for r, (full, indices) in enumerate(zip(p_full, candidates))

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import config
+from pipeline.text.compose import text_columns
 
 
 def predict_frame(models: dict, frame: pd.DataFrame) -> pd.DataFrame:
@@ -15,7 +16,7 @@ def predict_frame(models: dict, frame: pd.DataFrame) -> pd.DataFrame:
     """
     if "title" not in frame:
         raise ValueError(f"a 'title' column is required; found {list(frame.columns)}")
-    inputs = frame.reindex(columns=list(config.TEXT_COLUMNS)).fillna("").astype(str)
+    inputs = text_columns(frame, config.TEXT_COLUMNS)
     out = pd.DataFrame(index=frame.index)
     for target, model in models.items():
         proba = model.predict_proba(inputs)

@@ -46,6 +46,23 @@ class NarrativeReading:
         """Content morphemes of the head, then of each sentence in order."""
         return [*self.head_morphemes, *(form for s in self.sentences for form in s.content_forms)]
 
+    def first(self, count: int) -> NarrativeReading:
+        """The same reading cut to its first `count` sentences (a short 사업내용): the actors and
+        findings of the sentences kept, the head unchanged. A reading this short or shorter is
+        returned as it is."""
+        if count >= len(self.sentences):
+            return self
+        sentences = self.sentences[:count]
+        end = sentences[-1].end if sentences else 0
+        actors = tuple(a for a in self.actors if a.start < end)
+        return replace(
+            self,
+            sentences=sentences,
+            actors=actors,
+            findings=detect_all(sentences),
+            actor_type=actor_type(list(actors), self.region_governments),
+        )
+
     def without(self, index: int) -> NarrativeReading:
         """The same reading with sentence `index` left out (its actors and findings too)."""
         gone = self.sentences[index]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 
@@ -17,3 +19,10 @@ def compose_text(frame: pd.DataFrame) -> list[str]:
 
     heads = (column("region") + " " + column("title")).str.strip()
     return [f"{h}\n{d}" if d else h for h, d in zip(heads, column("description"))]
+
+
+def text_columns(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """`frame`'s `columns` as text: a missing column or cell is "" (cast to object first, so that
+    a column pandas read as all-NaN floats takes text without a dtype warning)."""
+    out = frame.reindex(columns=list(columns)).astype(object)
+    return out.where(out.notna(), "").astype(str)

@@ -27,7 +27,10 @@ def test_train_writes_bundle_and_manifest(trained, split):
     assert 0.5 < narrative["resource_sharing_rate"] < 1.0
     metrics = on_disk["narrative_metrics"]
     assert metrics["case_studies"]["model_type"]["n"] == 22
-    assert set(metrics["appendix_narratives"]["sustainability"]) == {"model", "majority", "char_ngram_lr", "rules"}
+    assert set(metrics["appendix_narratives"]["sustainability"]) == {
+        "model", "narrative_only", "title_only", "fixed_average", "majority", "char_ngram_lr", "rules"
+    }
+    assert set(narrative["stacks"]) == set(narrative["models"])
     # Trained --exclude: the ids' title groups and the narratives retelling their project are gone.
     excluded = on_disk["excluded"]
     assert excluded["ids"] == 1 and len(excluded["ids_sha256"]) == 64  # conftest.EXCLUDED_IDS
