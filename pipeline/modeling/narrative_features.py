@@ -20,14 +20,9 @@ from sklearn.preprocessing import FunctionTransformer
 
 from pipeline import config
 from pipeline.modeling.features import char_ngrams
-from pipeline.reading.actors import LOCAL
-from pipeline.reading.lexicons import lexicon
+from pipeline.reading.actors import LOCAL, is_partner_sentence
 from pipeline.reading.narratives import NarrativeReading
 from pipeline.text.vectorizers import TermTfidf
-
-
-def _is_partner_sentence(text: str) -> bool:
-    return any(marker in text for marker in lexicon("partner_markers"))
 
 
 def reading_cues(reading: NarrativeReading) -> dict[str, float]:
@@ -50,7 +45,7 @@ _CAPPED_LOG1P: tuple[float, ...] = tuple(float(np.log1p(i)) for i in range(confi
 def _count_cues(reading: NarrativeReading) -> dict[str, float]:
     counts: Counter[str] = Counter()
     first_end = reading.sentences[0].end if reading.sentences else 0
-    partner_spans = [(s.start, s.end) for s in reading.sentences if _is_partner_sentence(s.text)]
+    partner_spans = [(s.start, s.end) for s in reading.sentences if is_partner_sentence(s.text)]
     for actor in reading.actors:
         counts[f"actor:{actor.kind}"] += 1
         if actor.start < first_end:

@@ -111,6 +111,11 @@ def extract_actors(text: str) -> list[Actor]:
     return sorted(found, key=lambda a: a.start)
 
 
+def is_partner_sentence(text: str) -> bool:
+    """Whether a sentence presents its actors as partners (협약, 협력, 함께, ...)."""
+    return any(marker in text for marker in lexicon("partner_markers"))
+
+
 def actor_type(actors: list[Actor], region_governments: int = 1) -> str:
     """The report's actor type from the kinds of actors present.
 

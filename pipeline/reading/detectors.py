@@ -162,3 +162,13 @@ def detect_all(sentences: Sequence[Sentence]) -> dict[str, Finding]:
         "resource_sharing": detect_resource_sharing(sentences),
         "sustainability": detect_sustainability(sentences),
     }
+
+
+def title_cue(label: str, title: str) -> str:
+    """The cue word of criterion `label` that a title holds ("" if none): what a reviewer is shown
+    when the title, not a sentence, decided an O."""
+    if label in ("tech_applied", "tech_applicable"):
+        return _tech_cue(title)
+    if label == "resource_sharing":
+        return _first(title, lexicon("resource_nouns")) or _first(title, lexicon("sharing_verbs"))
+    return _sustainability_cue(title)

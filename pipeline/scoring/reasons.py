@@ -33,8 +33,23 @@ def low_confidence(label: str, probability: float) -> Reason:
     return Reason(f"low_confidence:{label}", f"{LABEL_NAMES[label]} 판단의 확신이 낮음 ({probability:.2f})")
 
 
-NO_DESCRIPTION = Reason("no_description", "사업 내용이 없어 자원공유와 지속가능성은 판단하지 않음")
+NO_DESCRIPTION = Reason(
+    "no_description", "사업 내용이 없어 제목만으로 판단함 (자원공유와 충족 여부는 판단하지 않음)"
+)
+# Evidence sentences of one criterion are joined by this in `evidence_<criterion>`.
+SEPARATOR_EVIDENCE = " | "
 NO_SHARING_SENTENCE = Reason("no_sharing_sentence", "자원공유: 협업 기관이 자원을 함께 쓴다는 문장을 찾지 못함")
+
+
+def title_evidence(title: str, cue: str) -> str:
+    """Evidence shown when the title decided an O: the title, with its cue word when it has one."""
+    return f"[제목] {title} (단서: {cue})" if cue else f"[제목] {title}"
+
+
+def partner_kinds_left_out(actor_type: str, kinds: list[str]) -> Reason:
+    """A partner sentence names a kind of participant (민간, 중앙) that the actor type leaves out."""
+    named = ", ".join(kinds)
+    return Reason("partner_kind_left_out:actor_type", f"주체 유형: 협력 문장에 {named} 참여자가 있으나 {actor_type}(으)로 판단함")
 
 
 def duplicate_id(value: str) -> Reason:

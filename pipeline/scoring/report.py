@@ -42,7 +42,7 @@ table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px
 th{background:#f5f5f5;cursor:pointer;position:sticky;top:0}tr.flag td:first-child{border-left:4px solid #e67e22}
 tr.err td{color:#999}.yes{color:#1a7f37;font-weight:bold}.no{color:#999}.part{color:#b8860b;font-weight:bold}
 details{margin:4px 0}summary{cursor:pointer;color:#0550ae}.narr{white-space:pre-wrap;background:#fafafa;padding:8px;border-radius:6px;line-height:1.6}
-mark{padding:0 2px;border-radius:3px}.legend span{padding:2px 6px;margin-right:6px;border-radius:3px}
+mark{padding:0 2px;border-radius:3px}li.against{color:#555}.legend span{padding:2px 6px;margin-right:6px;border-radius:3px}
 .filters{margin:10px 0;display:flex;gap:10px;flex-wrap:wrap}.filters select,.filters input{padding:4px}
 """
 
@@ -107,11 +107,15 @@ def _highlight(text: str, spans_json: str) -> str:
             continue  # the same sentence already marked for another criterion
         out.append(_e(text[cursor : span["start"]]))
         same = [s for s in spans if s["start"] == span["start"]]  # one sentence, several criteria
-        title = ", ".join(f"{_NAMES[s['label']]} ({s['status']}: {s['cue']})" for s in same)
-        out.append(
-            f'<mark style="background:{_COLOURS[same[0]["label"]]}" title="{_e(title)}">'
-            f'{_e(text[span["start"]:span["end"]])}</mark>'
+        # A sentence that pushed a verdict the other way is 반대 근거: underlined, never filled in
+        # the colour of evidence.
+        same.sort(key=lambda s: bool(s.get("against")))
+        title = ", ".join(
+            f"{_NAMES[s['label']]}{' 반대 근거' if s.get('against') else ''} ({s['status']}: {s['cue']})" for s in same
         )
+        colour = _COLOURS[same[0]["label"]]
+        style = f"background:none;border-bottom:2px dashed {colour}" if same[0].get("against") else f"background:{colour}"
+        out.append(f'<mark style="{style}" title="{_e(title)}">{_e(text[span["start"]:span["end"]])}</mark>')
         cursor = span["end"]
     out.append(_e(text[cursor:]))
     return "".join(out)
@@ -150,8 +154,13 @@ def render(scored: pd.DataFrame, summary: dict, mapping: dict[str, str], source:
         body_rows.append(f'<tr class="{cls}" {attrs} data-review="{"yes" if flag else "no"}">{"".join(cells)}</tr>')
         narrative = row[desc_col] if desc_col else ""
         if narrative and not err:
+            spans = json.loads(row["evidence_spans"]) if row["evidence_spans"] else []
             evidence = "".join(
                 f"<li><b>{_NAMES[c]}</b> {_mark(row[c])}: {_e(row['evidence_' + c]) or '(근거 문장 없음)'}</li>"
+                + "".join(
+                    f'<li class="against"><b>{_NAMES[c]} 반대 근거</b>: {_e(str(narrative)[a["start"]:a["end"]])}</li>'
+                    for a in spans if a["label"] == c and a.get("against")
+                )
                 for c in CRITERIA
             )
             body_rows.append(

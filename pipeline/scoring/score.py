@@ -22,7 +22,9 @@ from pipeline.data.dataset import meets_criteria
 from pipeline.data.entries import RowProblem, canonical_inputs, resolve_columns, row_problem
 from pipeline.modeling.narrative_models import EVIDENCE_LABELS, NARRATIVE_LABELS, LeftOut, sentence_pushes, share_text_blocks
 from pipeline.modeling.shared_features import SharedFeatures
-from pipeline.reading.detectors import DONE
+from pipeline.modeling.verdicts import aligned, heads, label_classes, sentence_counts, stack_features
+from pipeline.reading.actors import CENTRAL, PRIVATE, is_partner_sentence
+from pipeline.reading.detectors import DONE, title_cue
 from pipeline.reading.narratives import read_narratives
 from pipeline.scoring import reasons as why
 from pipeline.text.compose import compose_text
@@ -85,43 +87,94 @@ def rank_for_review(scored: pd.DataFrame) -> pd.DataFrame:
 
 
 def _evidence(finding, pushes: dict[int, float] | None, sentence_index: dict[int, int]) -> list[tuple[object, float | None]]:
-    """A criterion's evidence sentences with their push, most pushing first (detector order when the
-    criterion has no learned model)."""
+    """A criterion's evidence sentences with their push, strongest push first (detector order
+    when the criterion has no learned model)."""
     if pushes is None:
         return [(e, None) for e in finding.evidence]
     scored = [(e, pushes.get(sentence_index.get(e.start, -1))) for e in finding.evidence]
-    return sorted(scored, key=lambda pair: -(pair[1] or 0.0))
+    return sorted(scored, key=lambda pair: -abs(pair[1] or 0.0))
 
 
-def _evidence_text(evidence: list[tuple[object, float | None]]) -> str:
-    """The sentences a reviewer reads first: those that pushed the learned decision towards O (for
-    resource sharing, which has no learned model, the sentences saying it is done)."""
+def _agrees(push: float | None, verdict: str) -> bool | None:
+    """Whether a sentence's push points to the verdict shown (None: no push measured)."""
+    if push is None:
+        return None
+    return push > 0 if verdict != config.MARK_NO else push < 0
+
+
+def _evidence_text(evidence: list[tuple[object, float | None]], verdict: str) -> str:
+    """The sentences a reviewer reads first: those that pushed the verdict shown its way (for
+    resource sharing, which has no learned model, the sentences saying it is done). A sentence
+    pushing the other way is never shown here (it stays in `evidence_spans` as `against`)."""
     if evidence and evidence[0][1] is None:
-        chosen = [e.text for e, _ in evidence if e.status == DONE]
+        chosen = [e.text for e, _ in evidence if e.status == DONE] if verdict != config.MARK_NO else []
     else:
-        chosen = [e.text for e, push in evidence if push is not None and push > 0]
-    return " | ".join(chosen[:MAX_EVIDENCE])
+        chosen = [e.text for e, push in evidence if _agrees(push, verdict)]
+    return why.SEPARATOR_EVIDENCE.join(chosen[:MAX_EVIDENCE])
 
 
-def _narrative_view(bundle: dict, X: pd.Series, shared: SharedFeatures) -> dict[str, tuple[list[str], np.ndarray, np.ndarray]]:
-    """label -> (classes, calibrated probabilities, decided labels) of the narrative models, for the
-    readings in `X`."""
+def _fallback_evidence(label: str, title: str, reading) -> str:
+    """What decided an O that no sentence pushed its way: the title's cue word (the title side of
+    the verdict), else, for resource sharing, the first sentence naming partners, else the title."""
+    cue = title_cue(label, title)
+    if cue:
+        return why.title_evidence(title, cue)
+    if label == "resource_sharing" and reading is not None:
+        sentence = next((s.text for s in reading.sentences if is_partner_sentence(s.text)), "")
+        if sentence:
+            return sentence
+    return why.title_evidence(title, "")
+
+
+def _partner_kinds_left_out(reading, actor_type: str) -> list[str]:
+    """Kinds of participant (민간, 중앙) that a partner sentence names but `actor_type` leaves out,
+    each with the first name found."""
+    out = []
+    for kind in (PRIVATE, CENTRAL):
+        if kind in actor_type:
+            continue
+        for sentence in reading.sentences:
+            if not is_partner_sentence(sentence.text):
+                continue
+            named = [a.name for a in reading.actors if a.kind == kind and sentence.start <= a.start < sentence.end]
+            if named:
+                out.append(f"{kind}({named[0]})")
+                break
+    return out
+
+
+def _sides(bundle: dict, batch: pd.DataFrame, with_text: np.ndarray, readings: list, shared: SharedFeatures) -> dict[str, dict]:
+    """label -> the title models' probabilities for every row ("title", aligned to
+    label_classes), the narrative models' calibrated ones for rows with text ("narrative") and
+    the verdict's own ("verdict")."""
+    title_input = heads(batch)
+    X = pd.Series(readings, dtype=object)
+    sentences = sentence_counts(readings)
     out = {}
     for label in NARRATIVE_LABELS:
-        model = bundle["narrative"]["models"][label]
-        proba = model.calibrate(shared.predict_proba(model.estimator_, X))
-        out[label] = ([str(c) for c in model.classes_], proba, model.decide(proba))
+        model = bundle["models"][label]
+        estimator = getattr(model, "best_estimator_", model)
+        classes = label_classes(label)
+        p_title = aligned(shared.predict_proba(estimator, title_input), [str(c) for c in model.classes_], classes)
+        view = {"title": p_title}
+        if readings:
+            narrative = bundle["narrative"]["models"][label]
+            calibrated = narrative.calibrate(shared.predict_proba(narrative.estimator_, X))
+            view["narrative"] = aligned(calibrated, [str(c) for c in narrative.classes_], classes)
+            stack = bundle["narrative"]["stacks"][label]
+            view["verdict"] = stack.predict_proba(stack_features(p_title[with_text], view["narrative"], sentences))
+        out[label] = view
     return out
 
 
 def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> list[dict]:
-    title_models, ranker = bundle["models"], bundle["ranker"]
+    ranker = bundle["ranker"]
     sharing_rate = bundle["narrative"]["resource_sharing_rate"]
     has_text = (batch["description"] != "").to_numpy()
     with_text = np.flatnonzero(has_text)
     readings = read_narratives(batch.iloc[with_text]) if len(with_text) else []
     reading_at = dict(zip(with_text, readings))
-    narrative, candidates, left_out = {}, {}, None
+    candidates, left_out = {}, None
     if readings:
         # The sentences each evidence label may order by push; each narrative-minus-a-sentence is
         # built, and its text features computed, once for every label that asks for it.
@@ -135,21 +188,23 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
         left_out = LeftOut.build(readings, *candidates.values())
         X = pd.Series(readings, dtype=object)
         share_text_blocks(shared, bundle["narrative"]["models"][NARRATIVE_LABELS[0]], X, left_out)
-        narrative = _narrative_view(bundle, X, shared)
-    # The title models decide only the rows without a narrative.
+    sides = _sides(bundle, batch, with_text, readings, shared)
+    # Rows with a description are decided by the verdict (title and narrative together), rows
+    # without one by the title models alone.
     title_rows = np.flatnonzero(~has_text)
-    title_input = batch.iloc[title_rows].reindex(columns=["region", "title"])
     results: list[dict] = [{"review_reasons": [], "uncertain": []} for _ in range(len(batch))]
     entropies = []
     for label in NARRATIVE_LABELS:
-        views = [(with_text, *narrative[label])] if readings else []
+        classes = label_classes(label)
+        views = []
+        if readings:
+            stack = bundle["narrative"]["stacks"][label]
+            views.append((with_text, sides[label]["verdict"], stack.decide(sides[label]["verdict"])))
         if len(title_rows):
-            model = title_models[label]
-            proba = shared.predict_proba(getattr(model, "best_estimator_", model), title_input)
-            classes = [str(c) for c in model.classes_]
-            views.append((title_rows, classes, proba, np.asarray(classes)[proba.argmax(axis=1)]))
+            proba = sides[label]["title"][title_rows]
+            views.append((title_rows, proba, np.asarray(classes)[proba.argmax(axis=1)]))
         entropy = np.zeros(len(batch))
-        for rows, classes, proba, decided in views:
+        for rows, proba, decided in views:
             entropy[rows] = normalised_entropy(proba)
             for i, p, value in zip(rows, proba, decided):
                 value = str(value)
@@ -170,14 +225,22 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
     pushes = {}
     if readings:
         for label in EVIDENCE_LABELS:
-            model = bundle["narrative"]["models"][label]
-            classes, proba, _ = narrative[label]  # the whole narrative's probability, computed above
-            p_full = proba[:, classes.index(config.MARK_YES)]
-            found = sentence_pushes(model, readings, candidates[label], p_full, left_out, shared)
+            model, stack = bundle["narrative"]["models"][label], bundle["narrative"]["stacks"][label]
+            classes = label_classes(label)
+            yes = classes.index(config.MARK_YES)
+            p_title = sides[label]["title"][with_text]
+
+            def verdict_yes(rows, calibrated, variants, model=model, stack=stack, classes=classes, yes=yes, p_title=p_title):
+                narrative = aligned(calibrated, [str(c) for c in model.classes_], classes)
+                return stack.predict_proba(stack_features(p_title[rows], narrative, sentence_counts(variants)))[:, yes]
+
+            p_full = sides[label]["verdict"][:, yes]
+            found = sentence_pushes(model, readings, candidates[label], p_full, left_out, shared, then=verdict_yes)
             pushes[label] = dict(zip(with_text, found))
 
     # The same text the models read, so the ranker's Kiwi analysis comes from the token cache.
     rankings = ranker.rank_many(compose_text(batch[["region", "title", "description"]]))
+    titles = batch["title"].tolist()
     for i in range(len(batch)):
         row, reading, ranking = results[i], reading_at.get(i), rankings[i]
         row["model_type"] = ranking.model_type
@@ -191,7 +254,8 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
             row["meets_criteria"], row["meets_criteria_proba"] = "", np.nan
             row["review_reasons"].append(why.NO_DESCRIPTION)
             for c in CRITERIA:
-                row[f"evidence_{c}"] = ""
+                verdict = row.get(c, "")
+                row[f"evidence_{c}"] = why.title_evidence(titles[i], title_cue(c, titles[i])) if verdict in (config.MARK_YES, config.MARK_PARTIAL) else ""
             row["evidence_actors"] = ""
         else:
             row["resource_sharing"] = config.MARK_YES if sharing_rate >= 0.5 else config.MARK_NO
@@ -204,13 +268,21 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
             row["meets_criteria_proba"] = round(p_meets if row["meets_criteria"] == config.MARK_YES else 1.0 - p_meets, 3)
             index = {s.start: j for j, s in enumerate(reading.sentences)}
             for c in CRITERIA:
+                verdict = row[c]
                 evidence = _evidence(reading.findings[c], pushes[c].get(i) if c in pushes else None, index)
-                row[f"evidence_{c}"] = _evidence_text(evidence)
+                text = _evidence_text(evidence, verdict)
+                if not text and verdict in (config.MARK_YES, config.MARK_PARTIAL):
+                    text = _fallback_evidence(c, titles[i], reading)
+                row[f"evidence_{c}"] = text
                 spans += [
                     {"label": c, "start": e.start, "end": e.end, "status": e.status, "cue": e.cue}
                     | ({} if push is None else {"push": round(push, 4)})
+                    | ({"against": True} if _agrees(push, verdict) is False else {})
                     for e, push in evidence
                 ]
+            missing = _partner_kinds_left_out(reading, row["actor_type"])
+            if missing:
+                row["uncertain"].append(why.partner_kinds_left_out(row["actor_type"], missing))
             actors = {(a.name, a.kind) for a in reading.actors}
             row["evidence_actors"] = "; ".join(f"{n}({k})" for n, k in sorted(actors))
         row["evidence_spans"] = json.dumps(spans, ensure_ascii=False) if spans else ""
@@ -250,6 +322,7 @@ def score_frame(
     if bundle is None:
         bundle, _ = load_bundle()
     missing = sorted(set(config.TARGETS) - set(bundle["models"])) or [k for k in ("narrative", "ranker") if k not in bundle]
+    missing = missing or ([] if "stacks" in bundle["narrative"] else ["narrative stacks"])
     if missing:
         raise ValueError(f"the model bundle cannot score entries (missing {missing}); run `collab train` for all targets")
     mapping = mapping or resolve_columns([str(c) for c in frame.columns])

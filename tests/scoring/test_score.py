@@ -40,7 +40,8 @@ def test_scores_every_row_in_order_and_keeps_bad_ones(bundle, case_studies):
     title_only = out.iloc[5]
     assert title_only["resource_sharing"] == "" and title_only["meets_criteria"] == ""
     assert "no_description" in title_only["review_codes"].split("; ")
-    assert "사업 내용이 없어" in title_only["review_reasons"]
+    assert "사업 내용이 없어 제목만으로 판단함" in title_only["review_reasons"]
+    assert "판단하지 않음" not in title_only["review_reasons"].replace("충족 여부는 판단하지 않음", "")
     # Id 4 appears twice: both rows are scored and flagged.
     for i in (1, 5):
         assert "duplicate_id" in out.iloc[i]["review_codes"] and out.iloc[i]["needs_review"]
@@ -68,10 +69,13 @@ def test_labels_are_the_reports_and_evidence_points_into_the_narrative(bundle, c
         assert span["cue"].split("+")[0] in narrative[span["start"] : span["end"]]
     for label in ("tech_applied", "tech_applicable", "sustainability"):
         ours = [s for s in spans if s["label"] == label]
-        pushes = [s["push"] for s in ours]
-        assert pushes == sorted(pushes, reverse=True)  # most pushing first
-        pushed = [narrative[s["start"] : s["end"]] for s in ours if s["push"] > 0]
+        pushes = [abs(s["push"]) for s in ours]
+        assert pushes == sorted(pushes, reverse=True)  # strongest push first
+        toward = (lambda p: p > 0) if row[label] != "X" else (lambda p: p < 0)
+        pushed = [narrative[s["start"] : s["end"]] for s in ours if toward(s["push"])]
         assert " | ".join(pushed[:3]) == row[f"evidence_{label}"]
+        # A sentence pushing the other way is marked so, never shown as evidence.
+        assert all(s.get("against", False) == (not toward(s["push"]) and s["push"] != 0) for s in ours)
     # Resource sharing has no learned model: its evidence is the detector's, sentences saying it is done.
     done = [narrative[s["start"] : s["end"]] for s in spans if s["label"] == "resource_sharing" and s["status"] == "done"]
     assert " | ".join(done[:3]) == row["evidence_resource_sharing"]
@@ -148,3 +152,82 @@ def test_slices_score_and_summarise_as_the_whole_file(bundle, case_studies, monk
     for part in parts:
         merged = merge_summaries(merged, summarise(part))
     assert merged == summarise(whole)
+
+
+def _narrative_entries(count: int, sentences: int = 0) -> pd.DataFrame:
+    """Real appendix narratives as a year's entries: whole, or cut to their first sentences."""
+    from pipeline.data.narrative_corpus import load_narratives
+    from pipeline.text.sentences import split_many
+
+    narratives = load_narratives().iloc[::7].head(count)
+    texts = narratives["description"].tolist()
+    if sentences:
+        texts = [" ".join(s.text for s in parts[:sentences]) for parts in split_many(texts)]
+    return pd.DataFrame({"지자체": narratives["region"].tolist(), "사업명": narratives["title"].tolist(), "사업내용": texts})
+
+
+def test_every_o_shows_evidence_and_no_evidence_pushes_against_its_verdict(bundle):
+    import json
+
+    for sentences in (0, 2):
+        frame = _narrative_entries(30, sentences)
+        out = score_frame(frame, bundle)
+        for i, row in out.iterrows():
+            spans = json.loads(row["evidence_spans"]) if row["evidence_spans"] else []
+            narrative = frame.loc[i, "사업내용"]
+            for c in ("tech_applied", "tech_applicable", "resource_sharing", "sustainability"):
+                shown = row[f"evidence_{c}"]
+                if row[c] in ("O", "△"):
+                    assert shown, (sentences, i, c)
+                for span in (s for s in spans if s["label"] == c and "push" in s):
+                    text = narrative[span["start"] : span["end"]]
+                    agrees = span["push"] > 0 if row[c] != "X" else span["push"] < 0
+                    if not agrees:
+                        assert text not in shown.split(" | "), (sentences, i, c, text)
+                        assert span.get("against") is True or span["push"] == 0
+
+
+def test_a_title_only_row_shows_the_title_cue_behind_an_o(bundle):
+    frame = pd.DataFrame({"사업명": ["IoT 기반 스마트 가로등 빅데이터 플랫폼 구축"], "지자체": ["서울 중구"], "사업내용": [""]})
+    row = score_frame(frame, bundle).iloc[0]
+    assert row["resource_sharing"] == "" and "제목만으로" in row["review_reasons"]
+    for c in ("tech_applied", "tech_applicable", "sustainability"):
+        assert bool(row[f"evidence_{c}"]) == (row[c] in ("O", "△")), c
+        if row[c] == "O":
+            assert row[f"evidence_{c}"].startswith("[제목]")
+
+
+def test_a_partner_the_actor_type_leaves_out_is_named(bundle):
+    frame = pd.DataFrame(
+        {
+            "지자체": ["경기 안양시"],
+            "사업명": ["인접 시 공동 돌봄 서비스"],
+            "사업내용": [
+                "안양시와 군포시, 의왕시가 공동으로 돌봄 서비스를 운영하였습니다. "
+                "㈜케이티와 협약을 맺어 AI 스피커를 독거노인 가정에 설치하고 이상 징후를 함께 살폈습니다."
+            ],
+        }
+    )
+    row = score_frame(frame, bundle).iloc[0]
+    if "민간" not in row["actor_type"]:
+        assert "협력 문장에 민간(㈜케이티) 참여자가 있으나" in row["uncertain_labels"]
+    else:
+        assert "민간(" not in row["uncertain_labels"]
+
+
+def test_partner_kinds_left_out_of_an_actor_type():
+    from pipeline.reading.narratives import read_narratives
+    from pipeline.scoring.score import _partner_kinds_left_out
+
+    frame = pd.DataFrame(
+        {
+            "region": ["경기 안양시"],
+            "title": ["공동 돌봄"],
+            "description": ["㈜케이티와 협약을 맺어 AI 스피커를 설치하였습니다. 행정안전부 공모에 선정되었습니다."],
+        }
+    )
+    reading = read_narratives(frame)[0]
+    assert _partner_kinds_left_out(reading, "지자체-지자체") == ["민간(㈜케이티)"]
+    assert _partner_kinds_left_out(reading, "지자체-민간") == []
+    # 행정안전부 stands in a sentence that presents no partner: not counted.
+    assert _partner_kinds_left_out(reading, "지자체-기타") == ["민간(㈜케이티)"]
