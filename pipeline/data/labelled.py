@@ -145,6 +145,9 @@ def training_cases(base: pd.DataFrame, directory: Path, versions: list[int]) -> 
                     "region": region,
                     "region_raw": rows["region"],
                     "title": rows["title"],
+                    # Not "description": the title models read that column (compose_text), and they
+                    # learn from titles alone; the narrative side reads this one (narrative_corpus).
+                    "narrative": rows["description"],
                     **{c: rows[c] for c in ("service_field", "actor_type", *config.MARK_COLUMNS)},
                     "meets_criteria": [meets_criteria(r, s) for r, s in zip(rows["resource_sharing"], rows["sustainability"])],
                     "title_norm": rows["title"].map(normalise_title),
@@ -156,7 +159,7 @@ def training_cases(base: pd.DataFrame, directory: Path, versions: list[int]) -> 
         )
     cases = pd.concat(frames, ignore_index=True)
     cases["title_group"] = assign_title_groups(list(cases["title_norm"]), list(cases["region"]))
-    for column in ("case_study", "parse_notes", "raw_name"):
+    for column in ("case_study", "parse_notes", "raw_name", "narrative"):
         if column in cases:
             cases[column] = cases[column].fillna("")
     cases["labelled_version"] = cases["labelled_version"].astype(np.int64)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -56,7 +57,7 @@ TRAINING_COLUMNS: tuple[str, ...] = (
     "match",
     *LABEL_COLUMNS,
 )
-APPENDIX, CASE_STUDY = "appendix", "case_study"
+APPENDIX, CASE_STUDY, REVIEWED = "appendix", "case_study", "reviewed"
 
 
 def read_raw_narratives(path: Path = config.RAW_NARRATIVES) -> list[dict]:
@@ -152,6 +153,47 @@ def training_frame(narratives: pd.DataFrame, case_studies: list[dict], cases: pd
         )
     frame = pd.concat([appendix, pd.DataFrame.from_records(studies)], ignore_index=True)
     return frame[list(TRAINING_COLUMNS)]
+
+
+def with_reviewed(frame: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """The narrative training table `frame` joined by every reviewed case of `cases` that has a
+    narrative (`labelled.training_cases`), regrouped by the title groups of `cases`.
+
+    Retraining recomputes title groups over the report and the reviewed rows, so a reviewed
+    entry repeating a report case shares its group; the narratives take their group from the case
+    they tell (by appendix id), and split groups stay closed under both links: rows sharing an
+    earlier split group or a title group share one, named by its smallest title group.
+    """
+    group_of = dict(zip(cases["id"].astype(str), cases["title_group"]))
+    out = frame.copy()
+    out["title_group"] = [group_of.get(a, g) if a else g for a, g in zip(out["appendix_id"], out["title_group"])]
+    reviewed = cases[(cases["labelled_version"] > 0) & (cases["narrative"] != "")]
+    rows = pd.DataFrame(
+        {
+            "key": "R" + reviewed["id"].astype(str),
+            "source": REVIEWED,
+            "appendix_id": "",
+            "region": reviewed["region_raw"],
+            "title": reviewed["title"],
+            "description": reviewed["narrative"],
+            "title_group": reviewed["title_group"],
+            "split_group": reviewed["title_group"],
+            "match": REVIEWED,
+            **{label: reviewed[label] for label in LABEL_COLUMNS},
+        }
+    )
+    out = pd.concat([out, rows], ignore_index=True)
+    # Connected rows: an edge from each row to its earlier split group and to its title group.
+    names = sorted(set(out["split_group"]) | set(out["title_group"]))
+    index = {name: i for i, name in enumerate(names)}
+    edges = np.array([[index[a], index[b]] for a, b in zip(out["split_group"], out["title_group"])])
+    linked = sparse.coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(len(names), len(names)))
+    component = connected_components(linked, directed=False)[1]
+    smallest: dict[int, str] = {}
+    for name in names:  # sorted, so the first name met in a component is its smallest
+        smallest.setdefault(component[index[name]], name)
+    out["split_group"] = [smallest[component[index[g]]] for g in out["title_group"]]
+    return out[list(TRAINING_COLUMNS)]
 
 
 def read_ids(path: Path) -> list[int]:

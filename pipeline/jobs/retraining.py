@@ -6,15 +6,19 @@
    in each fold the challenger's recipe learns from the whole training part, the champion's from
    the part it had (the report and the versions it was trained on). Both are tested on the same
    held-out part, beside the two baselines.
-3. The challenger is fitted on all the combined data (its narrative models on the same narratives
-   as the champion's: reviewed narratives do not train them yet), logged and registered (alias
-   `challenger`).
+3. The challenger is fitted on all the combined data: its title models on every title, its
+   narrative side and the combiner of the two on the report's narratives plus every reviewed row
+   with a description (this version's and those of the versions the champion had); logged and
+   registered (alias `challenger`).
 4. The rule (`decide`): the primary metric is the mean over the title targets of macro-F1 on the
    trusted cases of each held-out fold. The challenger is promoted (alias `champion`, and its
    bundle replaces `models/`) unless
    - its mean paired fold difference to the champion is below -PROMOTION_Z standard errors, or
    - the reviewed labels agree with the champion's out-of-fold probabilities no better than
      shuffled labels do (permutation test, p > LABEL_SIGNAL_ALPHA), or
+   - the narrative recipe with this version's narratives is worse beyond noise than without them
+     (mean over the narrative labels of accuracy on the trusted narratives of each held-out fold,
+     paired by fold, below -PROMOTION_Z standard errors), or
    - its narrative accuracy on the 23 case studies (mean over the labels) falls by more than
      PROMOTION_NARRATIVE_SLACK narratives in 23, when both models were measured there (a
      retraining does not re-measure narrative models it fits on unchanged narratives).
@@ -40,10 +44,13 @@ from pipeline.data import labelled
 from pipeline.data.entries import InputError
 from pipeline.data.reviewed import Reviewed
 from pipeline.io import atomic_path
-from pipeline.jobs.training import fit_and_log, log_common, log_evaluation, narrative_metric_key, set_alias
+from pipeline.data.narrative_corpus import with_reviewed
+from pipeline.jobs.training import fit_and_log, log_common, log_evaluation, narrative_metric_key, narrative_training_data, set_alias
 from pipeline.modeling.evaluation import TargetResult, evaluate_targets
 from pipeline.modeling.models import make_char_baseline, make_classifier, make_majority
+from pipeline.modeling.narrative_evaluation import compare_narratives
 from pipeline.modeling.narrative_models import NARRATIVE_LABELS as COMBINED_LABELS
+from pipeline.reading.narratives import read_narratives
 from pipeline.scoring.score import score_frame
 
 CHALLENGER_DIR_NAME = "challenger"
@@ -137,12 +144,34 @@ def narrative_mean(metrics: dict) -> float | None:
     return float(np.mean(values)) if values else None
 
 
+def narrative_rule(comparison: dict | None) -> dict:
+    """The narrative side's rule: per fold, the mean over labels of challenger minus champion
+    accuracy on the trusted narratives held out; worse beyond noise below -PROMOTION_Z standard
+    errors of the mean. Empty when no reviewed row brought a narrative."""
+    if not comparison:
+        return {}
+    diffs = np.array([np.mean([f["challenger"][k] - f["champion"][k] for k in f["champion"]]) for f in comparison["folds"]])
+    mean = float(diffs.mean())
+    se = float(diffs.std(ddof=1) / np.sqrt(len(diffs))) if len(diffs) > 1 else 0.0
+    return {
+        "metric": "mean over narrative labels of accuracy on the trusted narratives of each held-out fold, paired by fold",
+        "challenger_minus_champion": round(mean, 4),
+        "standard_error": round(se, 4),
+        "threshold": round(-config.PROMOTION_Z * se, 4),
+        "folds": len(diffs),
+        "rows_on_trial": comparison["rows_on_trial"],
+        "per_label": {k: round(v, 4) for k, v in comparison["per_label"].items()},
+        "passes": mean >= -config.PROMOTION_Z * se,
+    }
+
+
 def decide(
     results: dict[str, TargetResult],
     champion_narratives: dict,
     challenger_narratives: dict,
     labels: dict | None = None,
     force: bool = False,
+    narrative_comparison: dict | None = None,
 ) -> Decision:
     """Apply the promotion rule (module docstring) to a champion/challenger comparison."""
     diffs = paired_differences(results)
@@ -193,7 +222,18 @@ def decide(
         )
     elif narratives:
         reasons.append(f"narrative accuracy {before:.3f} -> {after:.3f}")
-    rule_promotes = bool(primary["passes"] and labels.get("passes", True) and narratives.get("passes", True))
+    reviewed_narratives = narrative_rule(narrative_comparison)
+    if reviewed_narratives:
+        narratives["reviewed"] = reviewed_narratives
+        m, t = reviewed_narratives["challenger_minus_champion"], reviewed_narratives["threshold"]
+        if reviewed_narratives["passes"]:
+            reasons.append(f"narrative accuracy on trusted narratives {m:+.3f} (threshold {t:+.3f}): not worse beyond noise")
+        else:
+            reasons.append(f"narrative accuracy on trusted narratives {m:+.3f} is below {t:+.3f}: worse beyond noise")
+    rule_promotes = bool(
+        primary["passes"] and labels.get("passes", True) and narratives.get("passes", True)
+        and reviewed_narratives.get("passes", True)
+    )
     reason = "; ".join(reasons)
     if force and not rule_promotes:
         reason = "forced (--force): " + reason
@@ -260,6 +300,14 @@ class RetrainOutcome:
             f"reviewed labels vs champion: mean probability {q['observed']:.3f}, shuffled {q['shuffled_mean']:.3f}, "
             f"permutation p {q['p_value']:.4f} over {q['rows']} rows"
         )
+        reviewed = self.decision.narratives.get("reviewed")
+        if reviewed:
+            per_label = ", ".join(f"{k} {v:+.3f}" for k, v in reviewed["per_label"].items())
+            lines.append(
+                f"narratives ({reviewed['rows_on_trial']} reviewed on trial): challenger - champion accuracy on trusted "
+                f"narratives {reviewed['challenger_minus_champion']:+.4f} (SE {reviewed['standard_error']:.4f}, "
+                f"threshold {reviewed['threshold']:+.4f}; {per_label})"
+            )
         champion_n = case_study_accuracy(self.champion_manifest.get("narrative_metrics", {}))
         challenger_n = case_study_accuracy(self.challenger_manifest.get("narrative_metrics", {}))
         for label in COMBINED_LABELS:
@@ -380,8 +428,21 @@ def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info
         mlflow.log_dict(version, "labelled_version.json")
         results = compare(cases, champion_rows, repeats, folds, seed)
         log_evaluation(mlflow, results, cases)
+        # The narrative side learns from the report's narratives and every reviewed row with a
+        # description; the rows of this version are on trial against the trusted ones.
+        narrative_frame = with_reviewed(narrative_training_data()[0], cases)
+        readings = read_narratives(narrative_frame)
+        on_trial = narrative_frame["key"].isin(["R" + i for i in cases.loc[~champion_rows, "id"].astype(str)]).to_numpy()
+        comparison = None
+        if on_trial.any():
+            comparison = compare_narratives(narrative_frame, readings, on_trial, folds, seed) | {"rows_on_trial": int(on_trial.sum())}
+            for label, diff in comparison["per_label"].items():
+                mlflow.log_metric(f"narratives.reviewed.{label}.challenger_minus_champion", diff)
+        mlflow.log_metric("reviewed.narratives", int(on_trial.sum()))
         challenger_dir = Path(models_dir) / CHALLENGER_DIR_NAME
-        challenger = fit_and_log(mlflow, run, cases, list(config.TARGETS), challenger_dir, seed, results, data_info)
+        challenger = fit_and_log(
+            mlflow, run, cases, list(config.TARGETS), challenger_dir, seed, results, data_info, narrative=(narrative_frame, readings)
+        )
         set_alias(mlflow, config.CHALLENGER_ALIAS, challenger["registered_version"])
 
         decision = decide(
@@ -390,6 +451,7 @@ def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info
             case_study_accuracy(challenger.get("narrative_metrics", {})),
             label_signal(results, ~champion_rows, seed),
             force,
+            comparison,
         )
         # The challenger's narrative figures are logged by fit_and_log as narratives.*.
         for key, value in case_study_accuracy(champion_manifest.get("narrative_metrics", {})).items():

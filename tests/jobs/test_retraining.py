@@ -35,9 +35,16 @@ def store(tmp_path, monkeypatch):
     return tmp_path
 
 
-def reviewed_frame(held: pd.DataFrame, bundle: dict) -> pd.DataFrame:
-    """The held-out cases as `collab score` writes them, with the label columns set by a reviewer."""
-    scored = score_frame(held[["id", "region", "title"]].rename(columns={"id": "번호", "region": "지자체", "title": "사업명"}), bundle)
+def reviewed_frame(held: pd.DataFrame, bundle: dict, narratives: bool = False) -> pd.DataFrame:
+    """The held-out cases as `collab score` writes them, with the label columns set by a reviewer;
+    with `narratives`, the cases the shared narratives tell carry that narrative as 사업내용."""
+    entries = held[["id", "region", "title"]].rename(columns={"id": "번호", "region": "지자체", "title": "사업명"})
+    if narratives:
+        from pipeline.data.narrative_corpus import load_narratives
+
+        told = load_narratives().set_index("id")["description"]
+        entries["사업내용"] = [told.get(int(i), "") for i in held["id"]]
+    scored = score_frame(entries, bundle)
     for label in LABELS:
         scored[label] = held[label].to_numpy()
     scored[config.REVIEW_MARK_COLUMN] = "검토완료"
@@ -94,12 +101,18 @@ def test_a_poisoned_file_is_refused_promotion(trained, split, store):
 def test_a_corrected_file_retrains_and_promotes(trained, split, store):
     models, data = fresh_copy(trained, store)
     path = store / "reviewed.xlsx"
-    write_table(reviewed_frame(split[1], load_bundle(models)[0]), path)
+    frame = reviewed_frame(split[1], load_bundle(models)[0], narratives=True)
+    told = int((frame["사업내용"] != "").sum())
+    assert told > 20
+    write_table(frame, path)
 
     outcome = retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=3)
 
     print(outcome.format())
     assert outcome.decision.status == labelled.PROMOTED, outcome.decision.reason
+    # The reviewed narratives train the challenger's narrative side, and are judged on trial.
+    assert outcome.decision.narratives["reviewed"]["rows_on_trial"] == told
+    assert outcome.challenger_manifest["narrative_data"]["rows"] == 286 + told
     new = outcome.challenger_manifest["registered_version"]
     assert aliases() == {config.MODEL_ALIAS: new, config.CHALLENGER_ALIAS: new}
     installed = read_manifest(models)
@@ -154,6 +167,19 @@ def test_the_rule_refuses_a_challenger_that_reads_narratives_worse():
     two_cases_worse = {k: {"accuracy": v["accuracy"] - 2 / 23, "n": 23} for k, v in NARRATIVES.items()}
     decision = decide(same, NARRATIVES, two_cases_worse)
     assert decision.status == labelled.REFUSED and "narrative accuracy fell" in decision.reason
+
+
+def test_the_rule_refuses_reviewed_narratives_that_make_the_narrative_side_worse():
+    same = {"a": _result("a", [0.55, 0.56, 0.57], [0.55, 0.56, 0.57])}
+
+    def comparison(challenger: list[float]) -> dict:
+        folds = [{"champion": {"actor_type": 0.6}, "challenger": {"actor_type": c}} for c in challenger]
+        return {"folds": folds, "per_label": {"actor_type": float(np.mean(challenger)) - 0.6}, "rows_on_trial": 30}
+
+    assert decide(same, {}, {}, narrative_comparison=None).status == labelled.PROMOTED
+    assert decide(same, {}, {}, narrative_comparison=comparison([0.62, 0.57, 0.61])).status == labelled.PROMOTED
+    decision = decide(same, {}, {}, narrative_comparison=comparison([0.55, 0.54, 0.56]))
+    assert decision.status == labelled.REFUSED and "trusted narratives -0.050" in decision.reason
 
 
 def test_a_retraining_that_fails_marks_its_version_failed(trained, split, tmp_path, monkeypatch):
