@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pipeline.data.dataset import Dataset, build_dataset, read_report
@@ -23,12 +25,20 @@ def report_text() -> str:
 
 @pytest.fixture(scope="session")
 def dataset(report_text: str) -> Dataset:
-    from pipeline.data.label_noise import narrative_label_issues
     from pipeline.data.narrative_corpus import read_raw_narratives
 
-    built = build_dataset(report_text, read_raw_narratives())
-    built.narrative_issues = narrative_label_issues(built.narratives)
-    return built
+    return build_dataset(report_text, read_raw_narratives())
+
+
+@pytest.fixture(scope="session")
+def dataset_with_issues(dataset: Dataset) -> Dataset:
+    """The dataset with the narratives' label-noise estimate (cleanlab; 20 s), for the tests that
+    compare what `collab build-dataset` writes."""
+    from dataclasses import replace
+
+    from pipeline.data.label_noise import narrative_label_issues
+
+    return replace(dataset, narrative_issues=narrative_label_issues(dataset.narratives))
 
 
 @pytest.fixture(scope="session")
@@ -55,22 +65,42 @@ def split() -> tuple:
 EXCLUDED_IDS = (320,)
 
 
-@pytest.fixture(scope="session")
-def trained(tmp_path_factory, split):
-    """One real `collab train --exclude` run (all targets, 1 x 2-fold CV) on the base split into a
-    temporary models dir and MLflow store: (root, tracking URI, manifest)."""
+def _train_suite_champion(root, split) -> dict:
     from pipeline import config
     from pipeline.jobs.training import train
 
     assert set(EXCLUDED_IDS) <= set(split[0]["id"])
-    root = tmp_path_factory.mktemp("train")
-    uri = f"sqlite:///{root / 'mlflow.db'}"
     mp = pytest.MonkeyPatch()
-    mp.setenv("MLFLOW_TRACKING_URI", uri)
+    mp.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root / 'mlflow.db'}")
     mp.delenv("MLFLOW_REGISTRY_URI", raising=False)
-    manifest = train(split[0], list(config.TARGETS), root / "models", repeats=1, folds=2, exclude_ids=list(EXCLUDED_IDS))
-    mp.undo()
-    return root, uri, manifest
+    try:
+        return train(split[0], list(config.TARGETS), root / "models", repeats=1, folds=2, exclude_ids=list(EXCLUDED_IDS))
+    finally:
+        mp.undo()
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory, split, worker_id):
+    """One real `collab train --exclude` run (all targets, 1 x 2-fold CV) on the base split into a
+    temporary models dir and MLflow store: (root, tracking URI, manifest).
+
+    Under pytest-xdist the workers share it: the first to ask trains under a file lock, the others
+    wait and read what it wrote (the run's temporary root is common to all workers)."""
+    if worker_id == "master":
+        root = tmp_path_factory.mktemp("train")
+        manifest = _train_suite_champion(root, split)
+    else:
+        from filelock import FileLock
+
+        root = tmp_path_factory.getbasetemp().parent / "train"
+        done = root / "manifest.json"
+        with FileLock(str(root) + ".lock"):
+            if not done.is_file():
+                root.mkdir(exist_ok=True)
+                manifest = _train_suite_champion(root, split)
+                done.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        manifest = json.loads(done.read_text(encoding="utf-8"))
+    return root, f"sqlite:///{root / 'mlflow.db'}", manifest
 
 
 @pytest.fixture(scope="session")

@@ -8,14 +8,14 @@ from pipeline.data import datacard
 from pipeline.data.dataset import load_case_studies, load_cases, meets_criteria, read_report, write_dataset
 
 
-def test_rebuild_reproduces_the_committed_files_byte_for_byte(dataset, tmp_path):
-    for path in write_dataset(dataset, tmp_path):
+def test_rebuild_reproduces_the_committed_files_byte_for_byte(dataset_with_issues, tmp_path):
+    for path in write_dataset(dataset_with_issues, tmp_path):
         committed = config.PROCESSED_DIR / path.name
         assert path.read_bytes() == committed.read_bytes(), f"{path.name} differs from the committed file"
 
 
-def test_data_card_figures_are_current(dataset):
-    assert datacard.generated_section() == datacard.render(dataset)
+def test_data_card_figures_are_current(dataset_with_issues):
+    assert datacard.generated_section() == datacard.render(dataset_with_issues)
 
 
 def test_cases_csv_columns_and_labels():

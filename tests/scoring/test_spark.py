@@ -47,7 +47,11 @@ def _same_rows(got: pd.DataFrame, expected: pd.DataFrame, key: str) -> None:
     assert not differing, differing[:5]
 
 
-def test_score_spark_gives_every_column_of_collab_score(spark, bundle, awkward_entries):
+@pytest.mark.slow
+def test_score_spark_gives_every_column_of_collab_score(spark, bundle, awkward_entries, trained, monkeypatch):
+    # The driver reads the registry too; conftest clears the store's address before each test.
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", trained[1])
+    monkeypatch.setenv("MLFLOW_REGISTRY_URI", trained[1])
     frame = awkward_entries
     # Three partitions: the repeated id (rows 1 and 20) is scored in two separate Arrow batches.
     df = spark.createDataFrame(frame).repartition(3)
