@@ -16,6 +16,8 @@ from pipeline.data.regions import name_forms
 from pipeline.reading.lexicons import lexicon
 
 LOCAL, CENTRAL, PUBLIC, PRIVATE = "지자체", "중앙", "기타", "민간"
+# The most letters a firm's name may have on either side of its marker (롯데웰푸드, 케이티스카이라이프).
+NAME_LETTERS = 20
 # A firm's name ends where a particle (or nothing Korean) follows: "롯데웰푸드와" names 롯데웰푸드.
 _NAME_END = r"(?=(?:와|과|이|가|은|는|을|를|의|에서|에|도|으로|로)?(?:[^가-힣A-Za-z]|$))"
 
@@ -71,14 +73,17 @@ def compile_patterns(alternate: Callable[[Iterable[str]], str]) -> list[tuple[st
     private = alternate(lexicon("private_markers"))
     # A government's name followed by one of its agencies ("경상남도 수산자원연구소",
     # "고용노동부 광주고용센터") names the agency, which the report counts as 기타.
+    # Every run of letters a pattern may take is bounded (NAME_LETTERS): unbounded, the firm
+    # pattern tried the whole of a long unspaced run from every position, quadratic in its length.
+    word = f"[가-힣A-Za-z]{{0,{NAME_LETTERS}}}"
     return [
         (PUBLIC, re.compile(rf"(?:(?:{central}|{local}) )?[가-힣A-Za-z0-9]{{1,15}}(?:{public})(?![가-힣])")),
         (CENTRAL, re.compile(rf"(?:{central})")),
         (
             PRIVATE,
             re.compile(
-                rf"(?:(?:\(주\)|㈜|주식회사)\s*[가-힣A-Za-z]+?{_NAME_END}"
-                rf"|[가-힣A-Za-z]*(?:{private})[가-힣A-Za-z]*?{_NAME_END}(?:\(주\)|㈜)?)"
+                rf"(?:(?:\(주\)|㈜|주식회사)\s*[가-힣A-Za-z]{{1,{NAME_LETTERS}}}?{_NAME_END}"
+                rf"|{word}(?:{private}){word}?{_NAME_END}(?:\(주\)|㈜)?)"
             ),
         ),
         (LOCAL, re.compile(rf"(?<![가-힣])(?:{local})(?=$|[^가-힣]|[은는이가을를의와과에도로])")),

@@ -99,3 +99,15 @@ def test_actor_mentions_are_those_of_the_sorted_alternations(report_text, case_s
     found = [[(k, m.span()) for k, p in actors._patterns() for m in p.finditer(t)] for t in texts]
     expected = [[(k, m.span()) for k, p in plain for m in p.finditer(t)] for t in texts]
     assert sum(map(len, found)) > 1000 and found == expected
+
+
+def test_a_firm_is_found_after_a_long_unspaced_run_and_names_stay_bounded():
+    """The firm pattern takes at most NAME_LETTERS letters on either side of its marker, so a long
+    run without spaces costs linear time (bench/bench_text.py) and still yields the firm after it."""
+    from pipeline.reading.actors import NAME_LETTERS
+
+    text = "가" * 5_000 + " ㈜케이티와 협약을 맺었다"
+    assert [(a.name, a.kind) for a in extract_actors(text)] == [("㈜케이티", "민간")]
+    long_word = "나" * 50 + "롯데"
+    firms = [a.name for a in extract_actors(long_word + "와 협력") if a.kind == "민간"]
+    assert firms and all(len(name) <= 2 * NAME_LETTERS + 4 for name in firms)
