@@ -38,7 +38,7 @@ def out_of_fold_proba(texts: list[str], labels: np.ndarray, groups: np.ndarray, 
     folds = StratifiedGroupKFold(config.CV_FOLDS, shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # rare classes missing from a fold
-        proba = cross_val_predict(model, texts, labels, groups=groups, cv=folds, method="predict_proba")
+        proba = cross_val_predict(model, texts, labels, groups=groups, cv=folds, method="predict_proba", n_jobs=config.N_JOBS)
     return classes, proba
 
 

@@ -85,7 +85,8 @@ def fit_all(cases: pd.DataFrame, targets: list[str], seed: int = config.SEED) ->
     """Fit each target's classifier on all cases (search inside grouped folds); (models, params)."""
     models, params = {}, {}
     for target in targets:
-        search = clone(make_classifier(seed))
+        # The search's fits run on both cores (inside cross-validation folds it stays sequential).
+        search = clone(make_classifier(seed)).set_params(n_jobs=config.N_JOBS)
         search.fit(cases, target_labels(cases, target), groups=cases["title_group"])
         models[target] = search.best_estimator_
         # Estimator-valued choices ("use": SentenceEmbedding()) are recorded by their repr.

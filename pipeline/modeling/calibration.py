@@ -11,11 +11,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV, calibration_curve
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import brier_score_loss
-from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
+from sklearn.model_selection import StratifiedGroupKFold
 
 from pipeline import config
 
@@ -87,6 +88,23 @@ class _GivenProbabilities(ClassifierMixin, BaseEstimator):
         return self.classes_[np.asarray(X).argmax(axis=1)]
 
 
+def _rows(X, rows: np.ndarray):
+    return X.iloc[rows] if hasattr(X, "iloc") else [X[i] for i in rows]
+
+
+def _fit(estimator: BaseEstimator, X, y: np.ndarray, rows: np.ndarray) -> BaseEstimator:
+    return estimator.fit(_rows(X, rows), y[rows])
+
+
+def _aligned(estimator: BaseEstimator, proba: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Columns of a fold model's probabilities in the order of `classes` (a class its training
+    part lacked gets 0, as cross_val_predict gives it)."""
+    out = np.zeros((len(proba), len(classes)))
+    for j, c in enumerate(estimator.classes_):
+        out[:, list(classes).index(c)] = proba[:, j]
+    return out
+
+
 class CalibratedDecision(ClassifierMixin, BaseEstimator):
     """A classifier with probabilities calibrated on its own out-of-fold predictions.
 
@@ -114,8 +132,14 @@ class CalibratedDecision(ClassifierMixin, BaseEstimator):
         groups = np.arange(len(y)) if groups is None else np.asarray(groups)
         self.classes_ = np.unique(y)
         splits = list(StratifiedGroupKFold(self.folds, shuffle=True, random_state=self.seed).split(np.zeros(len(y)), y, groups))
-        oof = cross_val_predict(clone(self.estimator), X, y, cv=splits, method="predict_proba", n_jobs=self.n_jobs)
-        self.estimator_ = clone(self.estimator).fit(X, y)
+        # The folds' fits and the final fit are one batch of jobs, so the cores stay busy.
+        fits = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit)(clone(self.estimator), X, y, rows) for rows in [train for train, _ in splits] + [np.arange(len(y))]
+        )
+        self.estimator_ = fits[-1]
+        oof = np.zeros((len(y), len(self.classes_)))
+        for fitted, (_, test) in zip(fits, splits):
+            oof[test] = _aligned(fitted, fitted.predict_proba(_rows(X, test)), self.classes_)
         method = "sigmoid" if len(self.classes_) == 2 else "temperature"
         given = FrozenEstimator(_GivenProbabilities(list(self.classes_)).fit(oof))
         self.calibrator_ = CalibratedClassifierCV(given, method=method).fit(oof, y)
