@@ -78,7 +78,11 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     """How a spreadsheet is read, the same for `score` and `retrain --add`."""
     p.add_argument("--encoding", help="CSV encoding (default: detected; e.g. cp949, utf-8)")
     p.add_argument("--columns", help="map fields to columns, e.g. title=과제명,description=요약")
-    p.add_argument("--sheet", help=".xlsx: the sheet to read (default: the first whose first row has a title column)")
+    p.add_argument("--sheet", help=".xlsx: the sheet to read (default: the first with a title column in its first rows)")
+    p.add_argument(
+        "--header-row", type=_at_least(1), metavar="N",
+        help=".xlsx: the row holding the column names, 1 = the first (default: found among the first rows)",
+    )
 
 
 def _add_models_dir(p: argparse.ArgumentParser) -> None:
@@ -146,7 +150,7 @@ def _train(args: argparse.Namespace) -> int:
 def _score_on_spark(args: argparse.Namespace) -> int:
     from pipeline.data.entries import InputError, default_output
 
-    options = {"--report": args.report, "--rank-for-review": args.rank_for_review, "--sheet": args.sheet}
+    options = {"--report": args.report, "--rank-for-review": args.rank_for_review, "--sheet": args.sheet, "--header-row": args.header_row}
     given = [flag for flag, value in options.items() if value]
     if given:
         raise InputError(f"--spark does not take {', '.join(given)}: score the file without --spark for those")
@@ -184,7 +188,7 @@ def _score(args: argparse.Namespace) -> int:
     output = args.output or default_output(args.input)
     check_output_paths(args.input, output, args.report)
     check_models_dir(args.models_dir, args.trust)
-    entries = read_entries(args.input, args.encoding, args.columns, args.sheet, Limits(args.max_rows, args.max_mb))
+    entries = read_entries(args.input, args.encoding, args.columns, args.sheet, Limits(args.max_rows, args.max_mb), args.header_row)
     if output.suffix.lower() == ".xlsx":
         check_xlsx_cells(entries.frame)  # before scoring, not after
     # The input is good: Kiwi loads its model on the other core while the models load.
@@ -199,6 +203,8 @@ def _score(args: argparse.Namespace) -> int:
         + ", ".join(f"{k}={v}" for k, v in entries.mapping.items()),
         file=sys.stderr,
     )
+    for warning in entries.warnings:
+        print(f"주의: {warning}", file=sys.stderr)
     print(
         f"model: {manifest['model_name']} trained {manifest['created']} "
         f"(MLflow run {manifest.get('mlflow_run_id', '?')})",
@@ -248,7 +254,7 @@ def _retrain(args: argparse.Namespace) -> int:
 
     # A user error below goes to main's one error path.
     check_models_dir(args.models_dir, args.trust)
-    reviewed = read_reviewed(args.add, args.encoding, args.columns, args.sheet)
+    reviewed = read_reviewed(args.add, args.encoding, args.columns, args.sheet, args.header_row)
     print(
         f"read {reviewed.rows_read} rows from {args.add}: {len(reviewed.accepted)} usable, "
         f"{len(reviewed.rejected)} left out",

@@ -252,14 +252,27 @@ LABEL_ALIASES: dict[str, str] = {
 
 # --- Scoring input and output ---------------------------------------------------------------------
 
-# Column names reviewers use, by the field each one means. Matching ignores spaces and case.
+# Column names reviewers use, by the field each one means. Matching ignores spaces, brackets,
+# middle dots and case ("시·군·구", "사업명(과제명)" -> "사업명과제명" is not matched: only whole names).
 INPUT_ALIASES: dict[str, tuple[str, ...]] = {
-    "title": ("title", "사업명", "사례명", "과제명", "제목", "사업 제목", "사례 제목", "name"),
-    "region": ("region", "지자체", "기관명", "지역", "자치단체", "지방자치단체", "기관", "시군구"),
-    "description": ("description", "사업내용", "내용", "개요", "사업개요", "사례내용", "설명", "narrative"),
-    "id": ("id", "번호", "연번", "순번", "no"),
+    "title": ("title", "사업명", "사례명", "과제명", "제목", "사업 제목", "사례 제목", "사업명칭", "과제명칭", "사례명칭", "name"),
+    "region": (
+        "region", "지자체", "지자체명", "기관명", "지역", "자치단체", "자치단체명", "지방자치단체", "지방자치단체명",
+        "기관", "시군구", "시군구명", "시도", "제출기관", "주관기관",
+    ),
+    "description": (
+        "description", "사업내용", "내용", "주요 내용", "주요내용", "개요", "사업개요", "사례내용", "추진내용", "사업 설명",
+        "사업설명", "설명", "요약", "사업요약", "narrative",
+    ),
+    "id": ("id", "번호", "연번", "순번", "일련번호", "no"),
 }
 INPUT_FORMATS: tuple[str, ...] = (".csv", ".xlsx", ".jsonl")
+# A workbook's header is looked for in its first rows: government sheets often carry a title
+# ("2026년 협업행정 우수사례 접수 목록") and a blank row above it. `--header-row N` says where it is.
+HEADER_SCAN_ROWS = 10
+# An unrecognised column whose Korean cells average this many characters reads as a description:
+# when no description column was found, the reviewer is told to map it (a title is 10-30).
+PROSE_CHARS = 40
 # Excel's limit on the characters of one cell: .xlsx output refuses a longer one up front.
 XLSX_MAX_CELL_CHARS = 32_767
 # Limits checked before a file is parsed, so that a runaway export or an .xlsx "zip bomb" (a few

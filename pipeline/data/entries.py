@@ -7,10 +7,12 @@ shows Korean), .xlsx, or .jsonl.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import json
 import os
 import re
+import unicodedata
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -54,6 +56,9 @@ class Entries:
     encoding: str
     mapping: dict[str, str]
     problems: dict[int, RowProblem] = field(default_factory=dict)  # rows not read whole: not scored
+    # What a reviewer should know about how the file was read (in Korean): a column that looks
+    # like the description but was not recognised as one.
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -184,8 +189,9 @@ def _unneutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _xlsx_sheets(path: Path, limits: Limits) -> dict[str, list[str]]:
-    """Sheet name -> header row, after checking the workbook's size and rows without parsing it."""
+def _xlsx_sheets(path: Path, limits: Limits) -> dict[str, list[list[str]]]:
+    """Sheet name -> its first rows (config.HEADER_SCAN_ROWS, where the header is looked for),
+    after checking the workbook's size and rows without parsing it."""
     try:
         with zipfile.ZipFile(path) as archive:
             inflated = sum(i.file_size for i in archive.infolist() if i.filename.startswith(("xl/worksheets/", "xl/sharedStrings")))
@@ -202,28 +208,50 @@ def _xlsx_sheets(path: Path, limits: Limits) -> dict[str, list[str]]:
             if rows is None:
                 rows = sum(1 for _ in itertools.islice(sheet.iter_rows(values_only=True), limits.rows + 1))
             limits.check_rows(path, rows)
-            first = next(sheet.iter_rows(max_row=1, values_only=True), ())
-            headers[sheet.title] = [str(v) for v in first if v is not None]
+            top = sheet.iter_rows(max_row=config.HEADER_SCAN_ROWS, values_only=True)
+            headers[sheet.title] = [[str(v) for v in row if v is not None] for row in top]
         return headers
     finally:
         book.close()
 
 
-def _pick_sheet(path: Path, headers: dict[str, list[str]], sheet: str | None, overrides: dict[str, str]) -> str:
+def _header_row(rows: list[list[str]], overrides: dict[str, str], header_row: int | None, misses: list[InputError]) -> int | None:
+    """The index of the first of `rows` that names a title column (the row given, when given).
+    Rows where a `--columns` name has near misses add that error to `misses`."""
+    candidates = [header_row - 1] if header_row else range(len(rows))
+    for index in candidates:
+        if index < len(rows):
+            try:
+                resolve_columns(rows[index], overrides)
+                return index
+            except InputError as error:
+                if "nearest headers" in str(error):
+                    misses.append(error)
+    return None
+
+
+def _pick_sheet(
+    path: Path, sheets: dict[str, list[list[str]]], sheet: str | None, overrides: dict[str, str], header_row: int | None = None
+) -> tuple[str, int]:
+    """(sheet, index of its header row): the sheet named, else the first with a title column in
+    one of its first rows (a title row such as "2026년 접수 목록" may stand above the header)."""
+    if sheet is not None and sheet not in sheets:
+        raise InputError(f"{path.name} has no sheet {sheet!r}; its sheets are {list(sheets)}")
+    misses: list[InputError] = []
+    for name in [sheet] if sheet is not None else list(sheets):
+        row = _header_row(sheets[name], overrides, header_row, misses)
+        if row is not None:
+            return name, row
+    if misses:  # a --columns name that is nearly a header: say which, not "give --columns"
+        raise misses[0]
     if sheet is not None:
-        if sheet not in headers:
-            raise InputError(f"{path.name} has no sheet {sheet!r}; its sheets are {list(headers)}")
-        return sheet
-    for name, columns in headers.items():
-        try:
-            resolve_columns(columns, overrides)
-            return name
-        except InputError:
-            continue
+        first = sheets[sheet][(header_row or 1) - 1] if len(sheets[sheet]) >= (header_row or 1) else []
+        resolve_columns(first, overrides)  # raises, naming the title column it misses
+    where = f"row {header_row}" if header_row else f"its first {config.HEADER_SCAN_ROWS} rows"
     raise InputError(
-        f"{path.name}: no sheet has a title column in its first row ("
-        + "; ".join(f"{name!r}: {columns[:8]}" for name, columns in headers.items())
-        + f"); name one of {', '.join(config.INPUT_ALIASES['title'])}, or choose with --sheet and --columns"
+        f"{path.name}: no sheet has a title column in {where} ("
+        + "; ".join(f"{name!r}: {rows[0][:8] if rows else []}" for name, rows in sheets.items())
+        + f"); name one of {', '.join(config.INPUT_ALIASES['title'])}, or choose with --sheet, --header-row and --columns"
     )
 
 
@@ -233,9 +261,11 @@ def read_table(
     sheet: str | None = None,
     overrides: dict[str, str] | None = None,
     limits: Limits | None = None,
+    header_row: int | None = None,
 ) -> Table:
-    """The file as a Table of strings. For .xlsx, the sheet named, else the first whose first row
-    has a title column (by the aliases or `overrides`). Size and rows are checked before parsing."""
+    """The file as a Table of strings. For .xlsx, the sheet named, else the first with a title
+    column (by the aliases or `overrides`) in one of its first rows, or in `header_row` (1 = the
+    first row); rows above the header are skipped. Size and rows are checked before parsing."""
     path, limits = Path(path), limits or Limits()
     if not path.exists():
         raise InputError(f"{path} does not exist")
@@ -248,12 +278,13 @@ def read_table(
         table.frame = _unneutralise(table.frame)
         return table
     if suffix == ".xlsx":
-        chosen = _pick_sheet(path, _xlsx_sheets(path, limits), sheet, overrides or {})
+        chosen, header = _pick_sheet(path, _xlsx_sheets(path, limits), sheet, overrides or {}, header_row)
         try:
-            frame = pd.read_excel(path, sheet_name=chosen, dtype=str, keep_default_na=False, engine="openpyxl")
+            frame = pd.read_excel(path, sheet_name=chosen, header=header, dtype=str, keep_default_na=False, engine="openpyxl")
         except Exception as error:  # openpyxl raises many types for a damaged workbook
             raise InputError(f"{path.name} is not a readable .xlsx workbook: {error}") from None
-        return Table(_unneutralise(frame), f"xlsx, sheet {chosen!r}")
+        where = f"xlsx, sheet {chosen!r}" + (f", header in row {header + 1}" if header else "")
+        return Table(_unneutralise(frame), where)
     # .jsonl
     limits.check_size(path, path.stat().st_size)
     rows = []
@@ -273,8 +304,19 @@ def read_table(
     return Table(pd.DataFrame(rows, dtype=str), encoding or "utf-8")
 
 
+# Characters a header may carry that do not change what it names: "주요 내용", "시·군·구",
+# "[사업명]", "(연번)".
+_HEADER_NOISE = re.compile(r"[\s()\[\]{}（）【】「」『』<>〈〉《》·ㆍ・.,:;_\-*※]")
+
+
 def _key(name: str) -> str:
-    return "".join(str(name).split()).lower()
+    return _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", str(name))).lower()
+
+
+def _closest(column: str, columns: list[str]) -> list[str]:
+    """The file's headers nearest to a name that matched none (by their keys)."""
+    keys = {_key(c): c for c in columns}
+    return [keys[k] for k in difflib.get_close_matches(_key(column), list(keys), n=3, cutoff=0.4)]
 
 
 def resolve_columns(columns: list[str], overrides: dict[str, str] | None = None) -> dict[str, str]:
@@ -284,7 +326,12 @@ def resolve_columns(columns: list[str], overrides: dict[str, str] | None = None)
         if field not in config.INPUT_ALIASES:
             raise InputError(f"--columns: unknown field {field!r}; fields are {list(config.INPUT_ALIASES)}")
         if column not in columns:
-            raise InputError(f"--columns: no column {column!r}; the file has {columns}")
+            same = [c for c in columns if _key(c) == _key(column)]
+            if len(same) != 1:
+                near = _closest(column, columns)
+                hint = f"; the nearest headers are {near}" if near else ""
+                raise InputError(f"--columns: no column {column!r} in the file{hint}; its headers are {columns}")
+            column = same[0]
         mapping[field] = column
     by_key = {_key(c): c for c in columns}
     for field, aliases in config.INPUT_ALIASES.items():
@@ -321,13 +368,35 @@ def read_entries(
     columns: str | None = None,
     sheet: str | None = None,
     limits: Limits | None = None,
+    header_row: int | None = None,
 ) -> Entries:
     """Read an input file and find its title/region/description/id columns."""
     overrides = parse_column_overrides(columns)
-    table = read_table(path, encoding, sheet, overrides, limits)
+    table = read_table(path, encoding, sheet, overrides, limits, header_row)
     frame = table.frame
     frame.columns = [str(c) for c in frame.columns]
-    return Entries(frame, table.encoding, resolve_columns(list(frame.columns), overrides), table.problems)
+    mapping = resolve_columns(list(frame.columns), overrides)
+    return Entries(frame, table.encoding, mapping, table.problems, description_warnings(frame, mapping))
+
+
+def description_warnings(frame: pd.DataFrame, mapping: dict[str, str]) -> list[str]:
+    """When no description column was found, the unmapped columns whose cells read as prose
+    (Korean, config.PROSE_CHARS characters on average): every row would be judged from its title
+    alone, so the reviewer is told which `--columns` to give."""
+    if "description" in mapping:
+        return []
+    out = []
+    for column in frame.columns:
+        if column in mapping.values():
+            continue
+        cells = frame[column].astype(str)
+        korean = cells[cells.map(has_hangul)]
+        if len(korean) and korean.str.len().mean() >= config.PROSE_CHARS:
+            out.append(
+                f"사업 내용 열을 찾지 못해 모든 행을 제목만으로 판단합니다. '{column}' 열이 사업 내용이라면 "
+                f"--columns description={column} 을(를) 주십시오"
+            )
+    return out
 
 
 def default_output(path: Path) -> Path:

@@ -118,12 +118,14 @@ def _check_row(values: dict[str, str], inputs: pd.Series) -> str:
     return ""
 
 
-def read_reviewed(path: Path, encoding: str | None = None, columns: str | None = None, sheet: str | None = None) -> Reviewed:
+def read_reviewed(
+    path: Path, encoding: str | None = None, columns: str | None = None, sheet: str | None = None, header_row: int | None = None
+) -> Reviewed:
     """Validate a reviewed file. Raises InputError if the file as a whole is unusable (unreadable,
     no title column, a label column missing); otherwise every row is accepted or rejected."""
     path = Path(path)
     overrides = parse_column_overrides(columns)
-    table = read_table(path, encoding, sheet, overrides)
+    table = read_table(path, encoding, sheet, overrides, header_row=header_row)
     frame, used = table.frame, table.encoding
     frame.columns = [str(c) for c in frame.columns]
     mapping = resolve_columns(list(frame.columns), overrides)

@@ -213,3 +213,66 @@ def test_a_table_written_in_chunks_is_the_table_written_whole(tmp_path, suffix):
         assert chunked.read_bytes() == whole.read_bytes()
     if suffix != ".jsonl":
         assert [c for part in parts for c in part] == changes and changes[0].row == 8
+
+
+def _government_workbook(path, headers: list[str], rows: list[list]) -> None:
+    """A workbook as government offices send it: a cover sheet (표지), then a data sheet whose
+    first row is a title, the second blank, the header in the third."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    cover = book.active
+    cover.title = "표지"
+    cover["A1"] = "2026년 협업행정 우수사례 접수 목록"
+    cover["A3"] = "담당: 행정안전부 협업정책과"
+    sheet = book.create_sheet("접수목록")
+    sheet["A1"] = "2026년 협업행정 우수사례 접수 목록"
+    sheet.append([])
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+GOVERNMENT_ROWS = [
+    [1, "경기 안양시", "공동급식지원센터 운영", "안양시와 군포시, 의왕시가 학교급식지원센터를 함께 세워 운영비를 나누어 냅니다. 조례를 제정하였습니다."],
+    [2, "전라남도", "100원 택시 확대 운영", "전라남도와 21개 시·군이 택시 운임 차액을 함께 지원하고 이용 정보를 공유합니다."],
+    [2, "서울 영등포구", "여성안심 빅데이터 플랫폼", ""],
+]
+
+
+def test_a_title_row_above_the_header_and_the_usual_header_variants(tmp_path):
+    path = tmp_path / "접수.xlsx"
+    _government_workbook(path, ["연번", "지자체명", "사업명", "주요 내용"], GOVERNMENT_ROWS)
+    entries = read_entries(path)
+    assert entries.mapping == {"title": "사업명", "region": "지자체명", "description": "주요 내용", "id": "연번"}
+    assert entries.encoding == "xlsx, sheet '접수목록', header in row 3"
+    assert entries.frame["사업명"].tolist() == [r[2] for r in GOVERNMENT_ROWS]
+    assert entries.frame["주요 내용"].tolist()[2] == "" and not entries.warnings
+    # Said outright, the header row is taken as given; a row without a title column is refused.
+    assert read_entries(path, header_row=3).mapping == entries.mapping
+    with pytest.raises(InputError, match="no sheet has a title column in row 2"):
+        read_entries(path, header_row=2)
+
+
+def test_other_spellings_of_the_headers(tmp_path):
+    path = tmp_path / "접수.xlsx"
+    _government_workbook(path, ["No.", "시·군·구", "[사업명]", "추진내용"], GOVERNMENT_ROWS)
+    assert read_entries(path).mapping == {"title": "[사업명]", "region": "시·군·구", "description": "추진내용", "id": "No."}
+
+
+def test_columns_match_headers_as_written_and_name_the_nearest(tmp_path):
+    path = tmp_path / "접수.xlsx"
+    _government_workbook(path, ["연번", "기관", "과제 명칭", "사업 내용"], GOVERNMENT_ROWS)
+    assert read_entries(path, columns="title=과제명칭").mapping["title"] == "과제 명칭"
+    with pytest.raises(InputError, match=r"no column '과제이름' in the file; the nearest headers are \['과제 명칭'\]"):
+        read_entries(path, columns="title=과제이름")
+
+
+def test_an_unrecognised_description_column_is_named_in_a_warning(tmp_path):
+    path = tmp_path / "접수.xlsx"
+    _government_workbook(path, ["연번", "지자체명", "사업명", "사업의 주요 성과"], GOVERNMENT_ROWS)
+    entries = read_entries(path)
+    assert "description" not in entries.mapping
+    [warning] = entries.warnings
+    assert "제목만으로" in warning and "--columns description=사업의 주요 성과" in warning
