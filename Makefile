@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.installed-spark
 
-.PHONY: setup run dataset train evaluate retrain bench bench-spark mlflow-ui serve chromium java spark test clean
+.PHONY: setup run dataset train evaluate retrain bench bench-learning bench-spark mlflow-ui serve chromium java spark test test-fast clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,11 +50,17 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_models.py
 
+## A simulated year of reviewing: the product's order against random, retrained after each batch (long).
+bench-learning: $(STAMP)
+	$(BIN)/python bench/bench_learning.py
+
 ## 10,000 distinct narratives through Spark local[2] against `collab score` (long: about 15 min).
 bench-spark: spark
 	$(BIN)/python bench/bench_spark.py
 
+# MLflow 3.17 opens an experiment on its GenAI overview unless the address asks for runs.
 mlflow-ui: $(STAMP)
+	@echo "open $$($(BIN)/python -c 'from pipeline import tracking; print(tracking.ui_address(5000))' 2>/dev/null)"
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --port 5000
 
 ## The registered champion as a REST service on this machine (POST /invocations).
@@ -70,8 +76,15 @@ dataset: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# Everything, as CI runs it, on both cores (pytest-xdist; the workers share one trained model);
+# the 25 slowest tests are listed at the end.
 test: $(STAMP) chromium spark
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --durations=25
+
+## A developer's loop: everything but the few tests marked slow (whole retrainings, Spark, the
+## browser, the served model).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 --durations=10 -m "not slow"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -44,3 +44,15 @@ def setup(experiment: str = config.EXPERIMENT_NAME):
         mlflow.create_experiment(experiment, artifact_location=artifact_root())
     mlflow.set_experiment(experiment)
     return mlflow
+
+
+def ui_address(port: int = 5000, host: str = "127.0.0.1") -> str:
+    """The address at which `mlflow ui` opens the project's experiment on its training runs.
+
+    MLflow 3.17's UI derives an experiment's view from the `workflowType` in the address (or the
+    browser's last choice), defaulting to its GenAI overview; it no longer reads the
+    `mlflow.experimentKind` tag for that (server/js, `useExperimentKind`). So the address says
+    `workflowType=machine_learning`."""
+    mlflow = setup()
+    experiment = mlflow.get_experiment_by_name(config.EXPERIMENT_NAME)
+    return f"http://{host}:{port}/#/experiments/{experiment.experiment_id}/runs?workflowType=machine_learning"

@@ -345,6 +345,7 @@ def test_bad_arguments_are_refused_before_any_version_is_made(models_dir, tmp_pa
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_killed_retraining_is_recorded_as_failed(trained, models_dir, tmp_path):
     """Item 11: SIGTERM left the version `pending` and the MLflow run RUNNING forever."""
     import os

@@ -65,6 +65,7 @@ def aliases() -> dict:
     }
 
 
+@pytest.mark.slow
 def test_a_poisoned_file_is_refused_promotion(trained, split, store):
     models, data = fresh_copy(trained, store)
     frame = reviewed_frame(split[1], load_bundle(models)[0])
@@ -75,7 +76,8 @@ def test_a_poisoned_file_is_refused_promotion(trained, split, store):
     write_table(frame, path)
     manifest_before = (models / "manifest.json").read_bytes()
 
-    outcome = retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=3)
+    # Two folds: the permutation test, which refuses this file, needs no more.
+    outcome = retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=2)
 
     print(outcome.format())
     assert outcome.decision.status == labelled.REFUSED, outcome.decision.reason
@@ -83,7 +85,7 @@ def test_a_poisoned_file_is_refused_promotion(trained, split, store):
     again = store / "poisoned-again.csv"
     again.write_bytes(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
     with pytest.raises(InputError, match=r"already added \(labelled version 1 \(refused\)\)"):
-        retrain(read_reviewed(again), split[0], data, models, repeats=1, folds=3)
+        retrain(read_reviewed(again), split[0], data, models, repeats=1, folds=2)
     # Registered for inspection as the challenger; the champion alias never moved to it.
     assert aliases() == {config.CHALLENGER_ALIAS: outcome.challenger_manifest["registered_version"]}
     assert (models / "manifest.json").read_bytes() == manifest_before
@@ -98,6 +100,7 @@ def test_a_poisoned_file_is_refused_promotion(trained, split, store):
     assert "service_field.champion.macro_f1_mean" in run.data.metrics
 
 
+@pytest.mark.slow
 def test_a_corrected_file_retrains_and_promotes(trained, split, store):
     models, data = fresh_copy(trained, store)
     path = store / "reviewed.xlsx"

@@ -11,6 +11,7 @@ from pipeline.data.entries import InputError
 from pipeline.jobs.spark_scoring import _ENCODING_SAMPLE_BYTES, _csv_encoding, check_paths, score_file
 
 
+@pytest.mark.slow
 def test_collab_score_spark_reads_a_cp949_csv_and_writes_what_collab_score_writes(trained, tmp_path, awkward_entries):
     root, uri, _ = trained
     frame = awkward_entries
@@ -43,6 +44,7 @@ def test_collab_score_spark_reads_a_cp949_csv_and_writes_what_collab_score_write
     assert got.loc[7, "사업명"].startswith("'=")
 
 
+@pytest.mark.slow
 def test_a_parquet_output_is_a_folder_that_only_replaces_an_earlier_one(trained, tmp_path, monkeypatch, awkward_entries):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", trained[1])
     monkeypatch.setenv("MLFLOW_REGISTRY_URI", trained[1])

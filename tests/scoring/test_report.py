@@ -48,6 +48,7 @@ def test_page_is_self_contained(page):
     assert text.count("<script>") == 1 and "<svg" in text
 
 
+@pytest.mark.slow
 def test_browser_shows_summary_entries_and_highlights(page):
     path, scored, summary = page
     dom = _dom(path)
@@ -58,6 +59,7 @@ def test_browser_shows_summary_entries_and_highlights(page):
     assert "검토 필요: 채점하지 못함: 비어 있음: 사업명도 사업 내용도 없음" in dom
 
 
+@pytest.mark.slow
 def test_browser_applies_filters_from_the_address(page):
     path, scored, _ = page
     flagged = int(scored["needs_review"].astype(bool).sum())

@@ -73,6 +73,7 @@ def _same(a, b) -> bool:
     return a == b
 
 
+@pytest.mark.slow
 def test_served_champion_answers_as_collab_score_does(server, trained, tmp_path):
     entries = pd.read_csv(config.SAMPLE_ENTRIES, encoding="utf-8-sig", dtype=str).head(4)
     request = pd.DataFrame(
