@@ -277,9 +277,10 @@ PROSE_CHARS = 40
 XLSX_MAX_CELL_CHARS = 32_767
 # Limits checked before a file is parsed, so that a runaway export or an .xlsx "zip bomb" (a few
 # MB that expand to millions of rows) stops at once; `--max-rows` and `--max-mb` raise them. The
-# size is the file's bytes for CSV/JSONL and the uncompressed sheets and strings of an .xlsx. A
-# CSV's rows are counted as its lines (a narrative may span several), so the limit errs on the
-# safe side.
+# size is the file's bytes for CSV/JSONL and every member of an .xlsx uncompressed (wherever it
+# is stored). A CSV's rows are counted as its lines (LF, CRLF or CR; a narrative may span several),
+# so the limit errs on the safe side; a workbook's rows are counted by streaming them, stopping one
+# past the limit, never taken from the row count the file claims.
 MAX_INPUT_ROWS = 1_000_000
 MAX_INPUT_MB = 512
 # A row longer than this is refused rather than tokenised (a pasted document, not an entry).

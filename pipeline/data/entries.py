@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import re
+import stat
 import unicodedata
 import warnings
 import zipfile
@@ -142,7 +143,8 @@ def _undecodable_rows(frame: pd.DataFrame, encoding: str) -> tuple[pd.DataFrame,
 def _read_csv(path: Path, encoding: str | None, limits: Limits) -> Table:
     limits.check_size(path, path.stat().st_size)
     data = path.read_bytes()
-    limits.check_rows(path, data.count(b"\n"))
+    # A line ends in LF, CRLF or (old Mac exports) CR alone: count CRs that no LF follows too.
+    limits.check_rows(path, data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n"))
     encoding = encoding or detect_encoding(data)
     try:
         # surrogateescape keeps a stray byte as a marker instead of failing the file: a bad row
@@ -178,6 +180,18 @@ def _read_csv(path: Path, encoding: str | None, limits: Limits) -> Table:
     return Table(frame, encoding, problems)
 
 
+def _composed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell and header in Unicode NFC. macOS writes Hangul decomposed (NFD: 한 as
+    ᄒ+ᅡ+ᆫ), which no Hangul test, lexicon or model recognises; composed, it reads as typed. The
+    table written out holds the composed text, so evidence offsets point into what is written."""
+    def compose(value: object) -> object:
+        return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+    frame = frame.map(compose)
+    frame.columns = [compose(c) for c in frame.columns]
+    return frame
+
+
 def _unneutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """Undo `spreadsheet_safe`'s apostrophe, so that a scored file read back (a reviewed file) holds
     the text as it was: "'- 센터를 운영함" is "- 센터를 운영함" again."""
@@ -189,28 +203,33 @@ def _unneutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _xlsx_sheets(path: Path, limits: Limits) -> dict[str, list[list[str]]]:
-    """Sheet name -> its first rows (config.HEADER_SCAN_ROWS, where the header is looked for),
-    after checking the workbook's size and rows without parsing it."""
+def _xlsx_sheets(path: Path, limits: Limits) -> tuple[dict[str, list[list[str]]], set[str]]:
+    """(sheet name -> its first rows (config.HEADER_SCAN_ROWS, where the header is looked for),
+    the hidden sheets), after checking the workbook's size and rows without parsing it."""
     try:
         with zipfile.ZipFile(path) as archive:
-            inflated = sum(i.file_size for i in archive.infolist() if i.filename.startswith(("xl/worksheets/", "xl/sharedStrings")))
-        limits.check_size(path, inflated, "uncompressed sheets")
+            # Every member counts, wherever it is stored: a sheet need not sit in xl/worksheets/.
+            inflated = sum(i.file_size for i in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise InputError(f"{path.name} is not a readable .xlsx workbook: {error}") from None
+    limits.check_size(path, inflated, "uncompressed contents")
+    try:
         book = openpyxl.load_workbook(path, read_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise InputError(f"{path.name} is not a readable .xlsx workbook: {error}") from None
     try:
-        headers = {}
+        headers, hidden = {}, set()
         for sheet in book.worksheets:
-            # The sheet's dimension record gives its rows without reading them; a sheet written
-            # without one is counted by streaming, stopping one row past the limit.
-            rows = sheet.max_row
-            if rows is None:
-                rows = sum(1 for _ in itertools.islice(sheet.iter_rows(values_only=True), limits.rows + 1))
+            # Rows are counted by streaming, stopping one past the limit: the sheet's dimension
+            # record is what the file claims, and a file can claim 2 rows and hold millions.
+            sheet.reset_dimensions()
+            rows = sum(1 for _ in itertools.islice(sheet.iter_rows(values_only=True), limits.rows + 1))
             limits.check_rows(path, rows)
+            if sheet.sheet_state != "visible":
+                hidden.add(sheet.title)
             top = sheet.iter_rows(max_row=config.HEADER_SCAN_ROWS, values_only=True)
             headers[sheet.title] = [[str(v) for v in row if v is not None] for row in top]
-        return headers
+        return headers, hidden
     finally:
         book.close()
 
@@ -231,14 +250,17 @@ def _header_row(rows: list[list[str]], overrides: dict[str, str], header_row: in
 
 
 def _pick_sheet(
-    path: Path, sheets: dict[str, list[list[str]]], sheet: str | None, overrides: dict[str, str], header_row: int | None = None
+    path: Path, found: tuple[dict[str, list[list[str]]], set[str]], sheet: str | None, overrides: dict[str, str],
+    header_row: int | None = None,
 ) -> tuple[str, int]:
-    """(sheet, index of its header row): the sheet named, else the first with a title column in
-    one of its first rows (a title row such as "2026년 접수 목록" may stand above the header)."""
+    """(sheet, index of its header row): the sheet named, else the first visible one with a title
+    column in one of its first rows (a title row such as "2026년 접수 목록" may stand above the
+    header). A hidden sheet (often an old copy or a lookup table) is read only when named."""
+    sheets, hidden = found
     if sheet is not None and sheet not in sheets:
         raise InputError(f"{path.name} has no sheet {sheet!r}; its sheets are {list(sheets)}")
     misses: list[InputError] = []
-    for name in [sheet] if sheet is not None else list(sheets):
+    for name in [sheet] if sheet is not None else [n for n in sheets if n not in hidden]:
         row = _header_row(sheets[name], overrides, header_row, misses)
         if row is not None:
             return name, row
@@ -271,11 +293,14 @@ def read_table(
         raise InputError(f"{path} does not exist")
     if path.is_dir():
         raise InputError(f"{path} is a folder; give a file")
+    if not stat.S_ISREG(path.stat().st_mode):
+        # A device (a link to /dev/zero), a pipe or a socket has no size to check and no end.
+        raise InputError(f"{path} is not a regular file (a device, pipe or socket); give a file")
     suffix = path.suffix.lower()
     _check_format(suffix)
     if suffix == ".csv":
         table = _read_csv(path, encoding, limits)
-        table.frame = _unneutralise(table.frame)
+        table.frame = _composed(_unneutralise(table.frame))
         return table
     if suffix == ".xlsx":
         chosen, header = _pick_sheet(path, _xlsx_sheets(path, limits), sheet, overrides or {}, header_row)
@@ -284,12 +309,17 @@ def read_table(
         except Exception as error:  # openpyxl raises many types for a damaged workbook
             raise InputError(f"{path.name} is not a readable .xlsx workbook: {error}") from None
         where = f"xlsx, sheet {chosen!r}" + (f", header in row {header + 1}" if header else "")
-        return Table(_unneutralise(frame), where)
+        return Table(_composed(_unneutralise(frame)), where)
     # .jsonl
     limits.check_size(path, path.stat().st_size)
     rows = []
-    # utf-8-sig reads a file with or without a byte-order mark.
-    lines = path.read_text(encoding=encoding or "utf-8-sig").splitlines()
+    # utf-8-sig reads a file with or without a byte-order mark. JSON Lines are separated by "\n"
+    # alone: U+2028, U+2029 and NEL are valid inside a JSON string, and str.splitlines() would
+    # split a record at them.
+    text = path.read_text(encoding=encoding or "utf-8-sig")
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
     limits.check_rows(path, len(lines))
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -301,7 +331,7 @@ def read_table(
         if not isinstance(row, dict):
             raise InputError(f"{path.name} line {number} is not a JSON object")
         rows.append({k: "" if v is None else str(v) for k, v in row.items()})
-    return Table(pd.DataFrame(rows, dtype=str), encoding or "utf-8")
+    return Table(_composed(pd.DataFrame(rows, dtype=str)), encoding or "utf-8")
 
 
 # Characters a header may carry that do not change what it names: "주요 내용", "시·군·구",
@@ -457,6 +487,11 @@ def _cell(value: object) -> object:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def _json_value(value: object) -> object:
+    """NumPy scalars as the Python values json writes."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 class TableWriter:
     """Writes a table in consecutive chunks, so that a long scored file never sits in memory whole:
     CSV as UTF-8 with BOM (one handle, so the BOM is written once), .xlsx through openpyxl's
@@ -489,8 +524,14 @@ class TableWriter:
         elif self.suffix == ".csv":
             frame.to_csv(self._handle, index=False, header=self.rows == 0, lineterminator="\r\n")
         else:
-            for record in frame.to_dict(orient="records"):
-                self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            duplicated = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+            if duplicated:
+                raise InputError(f"{self.path.name}: columns {duplicated} appear twice; a JSON line cannot hold both")
+            columns = [str(c) for c in frame.columns]
+            for row in frame.itertuples(index=False, name=None):
+                # Strict JSON: a missing number is null, never NaN.
+                record = {c: None if isinstance(v, float) and v != v else _json_value(v) for c, v in zip(columns, row)}
+                self._handle.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
         self.rows += len(frame)
         return changes
 
@@ -524,6 +565,8 @@ def check_output_paths(source: Path, output: Path, report: Path | None = None) -
     the input and from each other (compared after resolving links), so nothing is overwritten."""
     _check_format(Path(source).suffix)
     _check_format(output.suffix, f"-o {output}: unknown output format")
+    if report is not None and Path(report).suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"--report {report}: the report is an HTML page; give a name ending in .html")
     named = {"the input": Path(source).resolve()}
     for flag, path in (("-o", output), ("--report", report)):
         if path is None:

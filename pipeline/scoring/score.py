@@ -240,7 +240,7 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
 
     # The same text the models read, so the ranker's Kiwi analysis comes from the token cache.
     rankings = ranker.rank_many(compose_text(batch[["region", "title", "description"]]))
-    titles = batch["title"].tolist()
+    titles, offsets = batch["title"].tolist(), batch["offset"].to_numpy()
     for i in range(len(batch)):
         row, reading, ranking = results[i], reading_at.get(i), rankings[i]
         row["model_type"] = ranking.model_type
@@ -267,6 +267,7 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
             p_meets = sharing_rate * p_sustainable
             row["meets_criteria_proba"] = round(p_meets if row["meets_criteria"] == config.MARK_YES else 1.0 - p_meets, 3)
             index = {s.start: j for j, s in enumerate(reading.sentences)}
+            shift = int(offsets[i])
             for c in CRITERIA:
                 verdict = row[c]
                 evidence = _evidence(reading.findings[c], pushes[c].get(i) if c in pushes else None, index)
@@ -275,7 +276,7 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
                     text = _fallback_evidence(c, titles[i], reading)
                 row[f"evidence_{c}"] = text
                 spans += [
-                    {"label": c, "start": e.start, "end": e.end, "status": e.status, "cue": e.cue}
+                    {"label": c, "start": e.start + shift, "end": e.end + shift, "status": e.status, "cue": e.cue}
                     | ({} if push is None else {"push": round(push, 4)})
                     | ({"against": True} if _agrees(push, verdict) is False else {})
                     for e, push in evidence
@@ -327,6 +328,10 @@ def score_frame(
         raise ValueError(f"the model bundle cannot score entries (missing {missing}); run `collab train` for all targets")
     mapping = mapping or resolve_columns([str(c) for c in frame.columns])
     inputs = canonical_inputs(frame, mapping)
+    # The description is read stripped; evidence offsets point into it as written (blank lines
+    # or spaces in front shift every sentence).
+    written = frame[mapping["description"]].fillna("").astype(str) if "description" in mapping else pd.Series("", index=frame.index)
+    inputs["offset"] = (written.str.len() - written.str.lstrip().str.len()).to_numpy()
     problems = problems or {}
     errors = [problems.get(i) or row_problem(t, d) for i, (t, d) in enumerate(zip(inputs["title"], inputs["description"]))]
     if duplicate_ids is None:

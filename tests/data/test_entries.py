@@ -157,7 +157,7 @@ def test_size_and_rows_are_checked_before_parsing(tmp_path, monkeypatch):
     monkeypatch.setattr(pd, "read_excel", lambda *a, **k: parsed.append(1))  # must not be reached
     with pytest.raises(InputError, match="more than the limit of 10,000 rows"):
         read_entries(path, limits=Limits(rows=10_000))
-    with pytest.raises(InputError, match=r"uncompressed sheets .* more than the limit of 0\.5 MB"):
+    with pytest.raises(InputError, match=r"^bomb\.xlsx: uncompressed contents .* more than the limit of 0\.5 MB"):
         read_entries(path, limits=Limits(megabytes=0.5))
     assert not parsed
     csv = tmp_path / "big.csv"
@@ -194,6 +194,8 @@ def test_output_paths_are_checked_input_format_first(tmp_path):
     with pytest.raises(InputError, match="is the input"):
         check_output_paths(source, source)
     check_output_paths(source, default_output(source), tmp_path / "report.html")
+    with pytest.raises(InputError, match=r"--report .*report\.xlsx: the report is an HTML page"):
+        check_output_paths(source, default_output(source), tmp_path / "report.xlsx")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".jsonl"])
@@ -276,3 +278,97 @@ def test_an_unrecognised_description_column_is_named_in_a_warning(tmp_path):
     assert "description" not in entries.mapping
     [warning] = entries.warnings
     assert "제목만으로" in warning and "--columns description=사업의 주요 성과" in warning
+
+
+def test_decomposed_hangul_is_read_as_typed(tmp_path):
+    """Issue 23, item 7: macOS writes Hangul decomposed (NFD); it is read composed (NFC), headers
+    and cells alike, so 한글 is found and 검토완료 is the word it looks like."""
+    import unicodedata
+
+    nfd = lambda text: unicodedata.normalize("NFD", text)  # noqa: E731
+    frame = pd.DataFrame({nfd("사업명"): [nfd("공동급식지원센터 운영")], nfd("사업내용"): [nfd("- 4개 시가 센터를 공동 운영함")]})
+    for suffix in (".csv", ".xlsx", ".jsonl"):
+        path = tmp_path / f"entries{suffix}"
+        if suffix == ".csv":
+            frame.to_csv(path, index=False, encoding="utf-8")
+        elif suffix == ".xlsx":
+            frame.to_excel(path, index=False)
+        else:
+            frame.to_json(path, orient="records", lines=True, force_ascii=False)
+        entries = read_entries(path)
+        assert entries.mapping == {"title": "사업명", "description": "사업내용"}, suffix
+        assert entries.frame.loc[0, "사업명"] == "공동급식지원센터 운영", suffix
+
+
+def test_jsonl_keeps_line_separators_inside_strings_and_writes_strict_json(tmp_path):
+    """Issue 23, item 9: U+2028/U+2029/NEL inside a string split a record; NaN was written."""
+    from pipeline.data.entries import write_table
+
+    text = "첫 줄\u2028둘째 줄\u2029셋째\x85넷째"
+    path = tmp_path / "entries.jsonl"
+    path.write_text(json.dumps({"사업명": "공동급식", "사업내용": text}, ensure_ascii=False) + "\r\n", encoding="utf-8")
+    entries = read_entries(path)
+    assert len(entries.frame) == 1 and entries.frame.loc[0, "사업내용"] == text
+    out = tmp_path / "out.jsonl"
+    write_table(pd.DataFrame({"사업명": ["공동급식"], "p": [float("nan")], "사업내용": [text]}), out)
+    record = json.loads(out.read_text(encoding="utf-8"), parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+    assert record == {"사업명": "공동급식", "p": None, "사업내용": text}
+    assert read_entries(out).frame.loc[0, "사업내용"] == text
+
+
+def test_a_hidden_sheet_is_read_only_when_named(tmp_path):
+    """Issue 23, item 10: a hidden first sheet (an old copy) was read instead of the visible one."""
+    import openpyxl
+
+    path = tmp_path / "entries.xlsx"
+    book = openpyxl.Workbook()
+    old = book.active
+    old.title, old.sheet_state = "이전본", "hidden"
+    old.append(["사업명"])
+    old.append(["작년 사업"])
+    now = book.create_sheet("접수목록")
+    now.append(["사업명"])
+    now.append(["올해 사업"])
+    book.save(path)
+    assert read_entries(path).frame["사업명"].tolist() == ["올해 사업"]
+    assert read_entries(path, sheet="이전본").frame["사업명"].tolist() == ["작년 사업"]
+
+
+def test_limits_hold_whatever_the_file_claims(tmp_path):
+    """Issue 23, item 5: a workbook's dimension record claiming 2 rows, a CR-only CSV counted as
+    one line, a link to a device or a pipe: none slips past the limits."""
+    import os
+    import re as regex
+    import zipfile
+
+    import openpyxl
+
+    from pipeline.data.entries import Limits
+
+    path = tmp_path / "claims.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["사업명"])
+    for i in range(49):
+        sheet.append([f"사업 {i}"])
+    book.save(path)
+    lying = tmp_path / "lying.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(lying, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = regex.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:A2"/>', data)
+            target.writestr(item, data)
+    with pytest.raises(InputError, match="more than the limit of 10 rows"):
+        read_entries(lying, limits=Limits(rows=10))
+    cr_only = tmp_path / "cr.csv"
+    cr_only.write_bytes("사업명\r".encode() + "".join(f"사업 {i}\r" for i in range(50)).encode())
+    with pytest.raises(InputError, match="more than the limit of 10 rows"):
+        read_entries(cr_only, limits=Limits(rows=10))
+    device = tmp_path / "zero.csv"
+    device.symlink_to("/dev/zero")
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    for path in (device, fifo):
+        with pytest.raises(InputError, match="not a regular file"):
+            read_entries(path)

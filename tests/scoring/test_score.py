@@ -231,3 +231,17 @@ def test_partner_kinds_left_out_of_an_actor_type():
     assert _partner_kinds_left_out(reading, "지자체-민간") == []
     # 행정안전부 stands in a sentence that presents no partner: not counted.
     assert _partner_kinds_left_out(reading, "지자체-기타") == ["민간(㈜케이티)"]
+
+
+def test_evidence_offsets_point_into_the_description_as_written(bundle, case_studies):
+    """Issue 23, item 8: blank lines in front of a description shifted every highlighted sentence."""
+    import json
+
+    frame = _frame(case_studies, [7])
+    frame.loc[0, "사업내용"] = "\n\n   " + frame.loc[0, "사업내용"]
+    row = score_frame(frame, bundle).iloc[0]
+    written = frame.loc[0, "사업내용"]
+    spans = json.loads(row["evidence_spans"])
+    assert spans
+    for span in spans:
+        assert span["cue"].split("+")[0] in written[span["start"] : span["end"]]
