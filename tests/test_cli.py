@@ -363,11 +363,14 @@ def test_a_killed_retraining_is_recorded_as_failed(trained, models_dir, tmp_path
     reviewed["tech_applicable"] = "O"  # a reviewer's correction
     reviewed.to_csv(tmp_path / "reviewed.csv", index=False, encoding="utf-8-sig")
     env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'mlflow.db'}"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "retrain", "--add", str(tmp_path / "reviewed.csv"), "--repeats", "1",
-         "--folds", "3", "--models-dir", str(models), "--trust", "--labelled-dir", str(labelled_dir)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )
+
+    def start():
+        return subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "retrain", "--add", str(tmp_path / "reviewed.csv"), "--repeats", "1",
+             "--folds", "3", "--models-dir", str(models), "--trust", "--labelled-dir", str(labelled_dir)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        )
+
     import sqlite3
 
     deadline = time.monotonic() + 300
@@ -381,21 +384,39 @@ def test_a_killed_retraining_is_recorded_as_failed(trained, models_dir, tmp_path
             with sqlite3.connect(f"file:{tmp_path / 'mlflow.db'}?mode=ro", uri=True) as db:
                 rows = db.execute(
                     "SELECT r.status FROM runs r JOIN tags t ON t.run_uuid = r.run_uuid "
-                    "WHERE t.key = 'kind' AND t.value = 'retrain'"
+                    "WHERE t.key = 'kind' AND t.value = 'retrain' ORDER BY r.start_time"
                 ).fetchall()
         except sqlite3.OperationalError:  # tables not there yet, or the store is being written
             return []
         return [status for (status,) in rows]
 
-    while retrain_runs() != ["RUNNING"]:  # the version is written and the MLflow run has begun
-        assert process.poll() is None and time.monotonic() < deadline, process.communicate()[1][-2000:]
-        time.sleep(0.5)
+    def wait_for(statuses: list[str], process) -> None:
+        while retrain_runs() != statuses:  # the version is written and the MLflow run has begun
+            assert process.poll() is None and time.monotonic() < deadline, process.communicate()[1][-2000:]
+            time.sleep(0.5)
+
+    # Issue 23, items 2 and 4: SIGKILL left the version pending and its run RUNNING for good, and
+    # the same file was refused ever after. The next retraining finds the process gone, marks the
+    # version failed and ends its run, and takes the same rows again.
+    process = start()
+    wait_for(["RUNNING"], process)
+    process.kill()
+    process.wait(timeout=60)
+    [entry] = labelled.read_index(labelled_dir)
+    assert entry["status"] == labelled.PENDING
+    process = start()
+    wait_for(["FAILED", "RUNNING"], process)
+    first, second = labelled.read_index(labelled_dir)
+    assert first["status"] == labelled.FAILED and "is gone" in first["decision"]
+    assert second["status"] == labelled.PENDING and second["rows"] == entry["rows"]
+    # Item 11: SIGTERM is recorded at once, as an interruption.
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr, stderr[-2000:]
-    [entry] = labelled.read_index(labelled_dir)
-    assert entry["status"] == labelled.FAILED and "SIGTERM" in entry["decision"]
-    assert retrain_runs() == ["FAILED"]
+    assert "marked failed, its rows may be offered again" in stderr
+    second = labelled.read_index(labelled_dir)[1]
+    assert second["status"] == labelled.FAILED and "SIGTERM" in second["decision"]
+    assert retrain_runs() == ["FAILED", "FAILED"]
 
 
 def test_manifest_errors_name_the_file(models_dir, tmp_path):

@@ -9,6 +9,8 @@ disk for the record but is not used for training again; a promoted or forced one
 from __future__ import annotations
 
 import json
+import os
+import socket
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +26,7 @@ from pipeline.data.normalise import normalise_title
 from pipeline.data.regions import resolve_region
 from pipeline.data.reviewed import BATCH_COLUMNS, Rejection, Reviewed, content_sha256, row_keys
 from pipeline.data.title_groups import assign_title_groups
-from pipeline.io import CSV_ENCODING, atomic_write, atomic_write_text
+from pipeline.io import CSV_ENCODING, atomic_write, atomic_write_text, process_alive
 
 INDEX_NAME = "index.json"
 PENDING, PROMOTED, REFUSED, FORCED, FAILED = "pending", "promoted", "refused", "forced", "failed"
@@ -50,10 +52,13 @@ def training_versions(directory: Path = config.LABELLED_DIR) -> list[int]:
 
 
 def known_rows(directory: Path = config.LABELLED_DIR) -> dict[str, dict]:
-    """Row key (reviewed.row_keys) -> the version holding that row, over every version whatever its
-    status: rows a refused or failed retraining saw do not come in again as new."""
+    """Row key (reviewed.row_keys) -> the version holding that row, over every version a decision
+    was reached on: rows a refused retraining judged do not come in again as new; rows of a
+    failed one (a crash, a kill, a locked store) were never judged and may be offered again."""
     known: dict[str, dict] = {}
     for entry in read_index(directory):
+        if entry["status"] == FAILED:
+            continue
         for key in row_keys(read_version(directory, entry)):
             known.setdefault(key, entry)
     return known
@@ -106,10 +111,29 @@ def add_version(reviewed: Reviewed, directory: Path = config.LABELLED_DIR, **det
         "added": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "rejected": [{reviewed.unit: r.line, "reason": r.reason} for r in reviewed.rejected],
         "status": PENDING,
+        # Who is retraining on it: a pending version whose process is gone is marked failed.
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
         **details,
     }
     _write_index(directory, [*versions, entry])
     return entry
+
+
+def recover_stale(directory: Path = config.LABELLED_DIR) -> list[dict]:
+    """Mark failed every pending version whose retraining process is gone from this machine (killed
+    with SIGKILL, or the machine restarted): its rows may then be offered again. Returns the
+    entries changed (with `mlflow_run_id` when the run had started, for the caller to end)."""
+    versions = read_index(directory)
+    stale = [
+        v for v in versions
+        if v["status"] == PENDING and v.get("host") == socket.gethostname() and isinstance(v.get("pid"), int) and not process_alive(v["pid"])
+    ]
+    for entry in stale:
+        entry.update(status=FAILED, decision=f"the retraining process (pid {entry['pid']} on {entry['host']}) is gone: killed or crashed")
+    if stale:
+        _write_index(directory, versions)
+    return stale
 
 
 def record_decision(directory: Path, version: int, status: str, **details) -> None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import shutil
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -368,6 +369,7 @@ def retrain(
     """Add a validated reviewed file as a new labelled version, train and judge a challenger."""
     champion_manifest = read_manifest(models_dir)
     champion, _ = load_bundle(models_dir)  # refuse a damaged champion before any work
+    recover_stale_versions(labelled_dir)
     if reviewed.accepted.empty:
         raise InputError(f"{reviewed.source.name}: no marked row can be used ({len(reviewed.rejected)} left out)")
     reviewed = labelled.drop_known(reviewed, labelled_dir)
@@ -384,7 +386,7 @@ def retrain(
 
     try:
         with _terminations_interrupt():
-            outcome = _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, models_dir, repeats, folds, seed, force)
+            outcome = _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, labelled_dir, models_dir, repeats, folds, seed, force)
     except BaseException as error:
         # The version stays on disk for the record; it never trains anything.
         labelled.record_decision(labelled_dir, version["version"], labelled.FAILED, decision=f"retraining failed: {error!r}")
@@ -401,10 +403,13 @@ def retrain(
     return outcome
 
 
-def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, models_dir, repeats, folds, seed, force) -> RetrainOutcome:
+def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, labelled_dir, models_dir, repeats, folds, seed, force) -> RetrainOutcome:
     """The MLflow run of one retraining: compare, fit and register the challenger, decide, promote."""
     mlflow = tracking.setup()
     with mlflow.start_run(run_name="retrain") as run:
+        # Recorded at once, so that a retraining killed from here on has its run ended as FAILED
+        # by the next one (recover_stale_versions).
+        labelled.record_decision(labelled_dir, version["version"], labelled.PENDING, mlflow_run_id=run.info.run_id)
         mlflow.set_tags(
             {
                 "kind": "retrain",
@@ -478,6 +483,21 @@ def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info
             set_alias(mlflow, config.MODEL_ALIAS, challenger["registered_version"])
 
     return RetrainOutcome(version, decision, results, champion_manifest, challenger)
+
+
+def recover_stale_versions(labelled_dir: Path) -> list[dict]:
+    """Versions left pending by a retraining whose process is gone (SIGKILL, a restart) are marked
+    failed, their rows free to be offered again, and their MLflow runs ended as FAILED."""
+    stale = labelled.recover_stale(labelled_dir)
+    runs = [entry["mlflow_run_id"] for entry in stale if entry.get("mlflow_run_id")]
+    if runs:
+        client = tracking.setup().MlflowClient()
+        for run_id in runs:
+            if client.get_run(run_id).info.status == "RUNNING":
+                client.set_terminated(run_id, status="FAILED")
+    for entry in stale:
+        print(f"labelled version {entry['version']}: {entry['decision']}; marked failed, its rows may be offered again", file=sys.stderr)
+    return stale
 
 
 def _install(source: Path, target: Path) -> None:

@@ -74,3 +74,25 @@ def test_a_changed_version_file_is_refused(reviewed, tmp_path):
     path.write_text(path.read_text(encoding="utf-8-sig").replace("생활/편의", "교육"), encoding="utf-8-sig")
     with pytest.raises(ValueError, match="changed after it was added"):
         labelled.training_cases(load_cases(), directory, [1])
+
+
+def test_a_version_whose_retraining_died_is_failed_and_its_rows_may_come_again(reviewed, tmp_path):
+    """Issue 23, items 2 and 4: after a SIGKILL the version stayed pending and the same file was
+    refused for good ("every marked row was already added")."""
+    import subprocess
+    import sys
+
+    entry = labelled.add_version(reviewed, tmp_path / "labelled")
+    assert entry["status"] == labelled.PENDING and entry["pid"] > 0 and entry["host"]
+    # Our own process is alive: nothing changes.
+    assert labelled.recover_stale(tmp_path / "labelled") == []
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout)
+    versions = labelled.read_index(tmp_path / "labelled")
+    versions[0]["pid"] = dead
+    labelled._write_index(tmp_path / "labelled", versions)
+    [stale] = labelled.recover_stale(tmp_path / "labelled")
+    assert stale["version"] == entry["version"] and f"pid {dead}" in stale["decision"]
+    [again] = labelled.read_index(tmp_path / "labelled")
+    assert again["status"] == labelled.FAILED
+    # The same rows are new again: nothing judged them.
+    assert len(labelled.drop_known(reviewed, tmp_path / "labelled").accepted) == len(reviewed.accepted)
