@@ -143,12 +143,13 @@ def _partner_kinds_left_out(reading, actor_type: str) -> list[str]:
     return out
 
 
-def _sides(bundle: dict, batch: pd.DataFrame, with_text: np.ndarray, readings: list, shared: SharedFeatures) -> dict[str, dict]:
+def _sides(bundle: dict, batch: pd.DataFrame, with_text: np.ndarray, X: pd.Series, shared: SharedFeatures) -> dict[str, dict]:
     """label -> the title models' probabilities for every row ("title", aligned to
-    label_classes), the narrative models' calibrated ones for rows with text ("narrative") and
-    the verdict's own ("verdict")."""
+    label_classes), the narrative models' calibrated ones for the readings `X` of the rows with
+    text ("narrative"; the same object whose text blocks `shared` was given) and the verdict's
+    own ("verdict")."""
     title_input = heads(batch)
-    X = pd.Series(readings, dtype=object)
+    readings = list(X)
     sentences = sentence_counts(readings)
     out = {}
     for label in NARRATIVE_LABELS:
@@ -175,6 +176,7 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
     readings = read_narratives(batch.iloc[with_text]) if len(with_text) else []
     reading_at = dict(zip(with_text, readings))
     candidates, left_out = {}, None
+    X = pd.Series(readings, dtype=object)
     if readings:
         # The sentences each evidence label may order by push; each narrative-minus-a-sentence is
         # built, and its text features computed, once for every label that asks for it.
@@ -186,9 +188,8 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
             for label in EVIDENCE_LABELS
         }
         left_out = LeftOut.build(readings, *candidates.values())
-        X = pd.Series(readings, dtype=object)
         share_text_blocks(shared, bundle["narrative"]["models"][NARRATIVE_LABELS[0]], X, left_out)
-    sides = _sides(bundle, batch, with_text, readings, shared)
+    sides = _sides(bundle, batch, with_text, X, shared)
     # Rows with a description are decided by the verdict (title and narrative together), rows
     # without one by the title models alone.
     title_rows = np.flatnonzero(~has_text)
