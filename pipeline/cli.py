@@ -295,21 +295,56 @@ def format_summary(summary: dict) -> str:
     return "\n".join(lines)
 
 
+# Each command's help: a Korean line for the reviewers and administrators who run it, and an example.
+HELP: dict[str, tuple[str, str]] = {
+    "score": (
+        "접수된 사례 목록(.xlsx, .csv, .jsonl)을 보고서 기준으로 분류하고 근거 문장을 붙입니다.",
+        "collab score 2026_접수목록.xlsx --rank-for-review -o 검토용.xlsx --report 검토.html",
+    ),
+    "retrain": (
+        "검토완료로 표시한 행을 학습 자료에 더하고 새 모델을 지금 모델과 비교해 나쁘지 않을 때만 바꿉니다.",
+        "collab retrain --add 검토용.xlsx",
+    ),
+    "train": (
+        "보고서의 601개 사례와 본문으로 모델을 학습하고 models/와 MLflow에 등록합니다.",
+        "collab train --repeats 3",
+    ),
+    "evaluate": (
+        "같은 교차검증 구간에서 모델을 기준선(다수 분류, 문자 n-gram)과 비교합니다.",
+        "collab evaluate --narratives --json",
+    ),
+    "build-dataset": (
+        "보고서 원문(data/raw/)에서 학습 자료(data/processed/)를 다시 만듭니다.",
+        "collab build-dataset",
+    ),
+}
+
+
+def _help(command: str) -> dict[str, str]:
+    line, example = HELP[command]
+    headers = "; ".join(f"{field}: {', '.join(names)}" for field, names in config.INPUT_ALIASES.items())
+    epilog = f"예: {example}"
+    if command in ("score", "retrain"):
+        epilog += f"\n\n알아보는 열 이름 (띄어쓰기·괄호 무시): {headers}"
+    return {"help": line, "description": line, "epilog": epilog, "formatter_class": argparse.RawDescriptionHelpFormatter}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="collab",
-        description="First-pass classification of collaborative-administration (협업행정) cases.",
+        description="협업행정 사례 1차 분류 (first-pass classification of collaborative-administration cases)."
+        " 검토자 안내: docs/guide_ko.md",
     )
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("build-dataset", help="parse the KRILA report into data/processed/")
+    p = sub.add_parser("build-dataset", **_help("build-dataset"))
     p.add_argument("--report", type=config.Path, default=config.RAW_REPORT)
     p.add_argument("--narratives", type=config.Path, default=config.RAW_NARRATIVES)
     p.add_argument("--out", type=config.Path, default=config.PROCESSED_DIR)
     p.set_defaults(func=_build_dataset)
 
-    p = sub.add_parser("evaluate", help="grouped cross-validation of model and baselines, logged to MLflow")
+    p = sub.add_parser("evaluate", **_help("evaluate"))
     _add_cv_options(p)
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument(
@@ -318,7 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_evaluate)
 
-    p = sub.add_parser("train", help="evaluate, fit on all cases, save to models/, register in MLflow")
+    p = sub.add_parser("train", **_help("train"))
     _add_cv_options(p)
     p.add_argument(
         "--exclude", type=config.Path, metavar="IDS",
@@ -327,10 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--models-dir", type=config.Path, default=config.MODELS_DIR)
     p.set_defaults(func=_train)
 
-    p = sub.add_parser(
-        "retrain",
-        help="add a reviewed scored file to the labelled data, train a challenger, promote it if not worse",
-    )
+    p = sub.add_parser("retrain", **_help("retrain"))
     p.add_argument("--add", type=config.Path, required=True, metavar="REVIEWED", help="a scored file with corrected labels")
     p.add_argument("--force", action="store_true", help="promote even if the rule says no (logged as forced)")
     _add_input_options(p)
@@ -339,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--labelled-dir", type=config.Path, default=config.LABELLED_DIR)
     p.set_defaults(func=_retrain)
 
-    p = sub.add_parser("score", help="score a spreadsheet of entries (.csv, .xlsx, .jsonl)")
+    p = sub.add_parser("score", **_help("score"))
     p.add_argument("input", type=config.Path)
     p.add_argument("-o", "--output", type=config.Path, help="default: <input>.scored.<ext> beside the input")
     p.add_argument("--report", type=config.Path, help="also write a self-contained HTML report")

@@ -440,3 +440,19 @@ def test_one_line_errors_and_tracebacks_only_with_debug(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1 and str(missing) in result.stderr
     result = _run("--debug", "train", "--exclude", missing, "--models-dir", tmp_path / "models")
     assert result.returncode == 1 and "Traceback" in result.stderr
+
+
+def test_each_command_says_in_korean_what_it_does_with_an_example():
+    """Issue 21, item 6."""
+    import re
+
+    from pipeline.cli import HELP, build_parser
+
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    assert set(commands) == set(HELP)
+    for name, sub in commands.items():
+        text = sub.format_help()
+        line, example = HELP[name]
+        assert re.search(r"[가-힣]", line) and line in text and f"예: {example}" in text, name
+    assert "주요 내용" in commands["score"].format_help() and "--header-row" in commands["score"].format_help()
