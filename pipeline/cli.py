@@ -7,12 +7,11 @@ never loads MLflow, matplotlib or the training code they do not use.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 
 from pipeline import config
+from pipeline.signals import terminate_as_interrupt
 
 
 def _build_dataset(args: argparse.Namespace) -> int:
@@ -406,9 +405,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pipeline.errors import UserError
 
     args = build_parser().parse_args(argv)
-    previous = _terminate_as_interrupt()
     try:
-        return args.func(args)
+        with terminate_as_interrupt():
+            return args.func(args)
     except (UserError, OSError, ValueError) as error:
         if args.debug:
             raise
@@ -420,21 +419,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"collab {args.command}: interrupted", file=sys.stderr)
         return 130
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
-def _terminate_as_interrupt():
-    """SIGTERM (a `kill`, a stopped service) raises KeyboardInterrupt as Ctrl-C does, so temporary
-    files are removed and a retraining is recorded as failed; returns the handler it replaced."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt(f"stopped by signal {signal.Signals(signum).name}")
-
-    return signal.signal(signal.SIGTERM, interrupt)
 
 
 if __name__ == "__main__":

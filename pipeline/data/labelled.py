@@ -120,15 +120,18 @@ def add_version(reviewed: Reviewed, directory: Path = config.LABELLED_DIR, **det
     return entry
 
 
+def process_gone(entry: dict) -> bool:
+    """Whether the process that retrained on a version ran on this machine and is gone."""
+    pid = entry.get("pid")
+    return entry.get("host") == socket.gethostname() and isinstance(pid, int) and not process_alive(pid)
+
+
 def recover_stale(directory: Path = config.LABELLED_DIR) -> list[dict]:
     """Mark failed every pending version whose retraining process is gone from this machine (killed
     with SIGKILL, or the machine restarted): its rows may then be offered again. Returns the
     entries changed (with `mlflow_run_id` when the run had started, for the caller to end)."""
     versions = read_index(directory)
-    stale = [
-        v for v in versions
-        if v["status"] == PENDING and v.get("host") == socket.gethostname() and isinstance(v.get("pid"), int) and not process_alive(v["pid"])
-    ]
+    stale = [v for v in versions if v["status"] == PENDING and process_gone(v)]
     for entry in stale:
         entry.update(status=FAILED, decision=f"the retraining process (pid {entry['pid']} on {entry['host']}) is gone: killed or crashed")
     if stale:

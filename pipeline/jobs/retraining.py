@@ -28,11 +28,7 @@
 from __future__ import annotations
 
 import shutil
-import signal
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -43,9 +39,9 @@ from pipeline import config, tracking
 from pipeline.artifacts import BUNDLE_NAME, load_bundle, read_manifest
 from pipeline.data import labelled
 from pipeline.data.entries import InputError
+from pipeline.data.narrative_corpus import with_reviewed
 from pipeline.data.reviewed import Reviewed
 from pipeline.io import atomic_path
-from pipeline.data.narrative_corpus import with_reviewed
 from pipeline.jobs.training import fit_and_log, log_common, log_evaluation, narrative_metric_key, narrative_training_data, set_alias
 from pipeline.modeling.evaluation import TargetResult, evaluate_targets
 from pipeline.modeling.models import make_char_baseline, make_classifier, make_majority
@@ -53,6 +49,7 @@ from pipeline.modeling.narrative_evaluation import compare_narratives
 from pipeline.modeling.narrative_models import NARRATIVE_LABELS as COMBINED_LABELS
 from pipeline.reading.narratives import read_narratives
 from pipeline.scoring.score import score_frame
+from pipeline.signals import terminate_as_interrupt
 
 CHALLENGER_DIR_NAME = "challenger"
 # The primary metric is scored on the trusted cases of each held-out fold: the report's and those
@@ -338,24 +335,6 @@ def confirming_rows(rows: pd.DataFrame, champion: dict) -> int:
     return int(same.sum())
 
 
-@contextmanager
-def _terminations_interrupt() -> Iterator[None]:
-    """SIGTERM raises KeyboardInterrupt as SIGINT does, so that a killed retraining still marks its
-    version failed and ends its MLflow run as FAILED instead of leaving both pending forever."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be set from the main thread
-        return
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt(f"stopped by signal {signal.Signals(signum).name}")
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def retrain(
     reviewed: Reviewed,
     base_cases: pd.DataFrame,
@@ -385,7 +364,7 @@ def retrain(
     }
 
     try:
-        with _terminations_interrupt():
+        with terminate_as_interrupt():
             outcome = _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, labelled_dir, models_dir, repeats, folds, seed, force)
     except BaseException as error:
         # The version stays on disk for the record; it never trains anything.
@@ -489,7 +468,10 @@ def recover_stale_versions(labelled_dir: Path) -> list[dict]:
     """Versions left pending by a retraining whose process is gone (SIGKILL, a restart) are marked
     failed, their rows free to be offered again, and their MLflow runs ended as FAILED."""
     stale = labelled.recover_stale(labelled_dir)
-    runs = [entry["mlflow_run_id"] for entry in stale if entry.get("mlflow_run_id")]
+    # Also the runs of versions already marked failed whose process could not end them (the store
+    # was locked at that moment) and is gone now.
+    gone = [v for v in labelled.read_index(labelled_dir) if v["status"] == labelled.FAILED and labelled.process_gone(v)]
+    runs = [entry["mlflow_run_id"] for entry in gone if entry.get("mlflow_run_id")]
     if runs:
         client = tracking.setup().MlflowClient()
         for run_id in runs:
