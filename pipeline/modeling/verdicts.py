@@ -4,9 +4,10 @@ Two sides each give calibrated probabilities: the title models, trained on every
 and the narrative models, trained on the report-labelled narratives and on their first sentences
 (`with_crops`: a contest sheet's 사업내용 is often two sentences). A `StackedDecision` per label
 learns how far to trust each side from their log-probabilities and the description's length:
-a logistic regression fitted on **out-of-fold** probabilities of both sides, from grouped folds,
-so no case's own label reaches the input it is combined from (stacking). Its two-class threshold
-is set, out of fold again, so a label is flagged about as often as it is true.
+a log-linear pool (a few weights and a bias per class) fitted on **out-of-fold** probabilities of
+both sides, from grouped folds, so no case's own label reaches the input it is combined from
+(stacking). Its two-class threshold is set, out of fold again, so a label is flagged about as
+often as it is true.
 
 The title side's out-of-fold probabilities (`title_oof`) come from title models fitted without
 the narrative's project (its title group, and every title group of narratives retelling it);
@@ -21,8 +22,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from scipy.optimize import minimize
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.model_selection import StratifiedGroupKFold
 
 from pipeline import config

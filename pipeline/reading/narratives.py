@@ -54,20 +54,16 @@ class NarrativeReading:
             return self
         sentences = self.sentences[:count]
         end = sentences[-1].end if sentences else 0
-        actors = tuple(a for a in self.actors if a.start < end)
-        return replace(
-            self,
-            sentences=sentences,
-            actors=actors,
-            findings=detect_all(sentences),
-            actor_type=actor_type(list(actors), self.region_governments),
-        )
+        return self._keeping(sentences, tuple(a for a in self.actors if a.start < end))
 
     def without(self, index: int) -> NarrativeReading:
         """The same reading with sentence `index` left out (its actors and findings too)."""
         gone = self.sentences[index]
         sentences = self.sentences[:index] + self.sentences[index + 1 :]
-        actors = tuple(a for a in self.actors if not (gone.start <= a.start < gone.end))
+        return self._keeping(sentences, tuple(a for a in self.actors if not (gone.start <= a.start < gone.end)))
+
+    def _keeping(self, sentences: tuple[Sentence, ...], actors: tuple[Actor, ...]) -> NarrativeReading:
+        """This reading with only `sentences` and `actors`, its findings and actor type read again."""
         return replace(
             self,
             sentences=sentences,

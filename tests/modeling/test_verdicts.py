@@ -1,0 +1,53 @@
+"""The verdict's parts: crops of narratives, class alignment, and the learned pool of two sides."""
+
+import numpy as np
+import pandas as pd
+
+from pipeline.modeling.verdicts import StackedDecision, aligned, stack_features, with_crops
+from pipeline.reading.narratives import read_narratives
+
+
+def test_crops_keep_their_narratives_labels_and_split_group():
+    frame = pd.DataFrame(
+        {
+            "region": ["경기 안양시", "전라남도"],
+            "title": ["공동급식", "100원 택시"],
+            "description": [
+                "세 시가 센터를 세웠습니다. 운영비를 나눕니다. 조례를 만들었습니다. 예산을 확보했습니다. 전국으로 퍼졌습니다.",
+                "도와 시군이 운임을 지원합니다. 정보를 공유합니다.",
+            ],
+            "split_group": ["G1", "G2"],
+            "sustainability": ["O", "X"],
+        }
+    )
+    readings = read_narratives(frame)
+    cropped, crops = with_crops(frame, readings, lengths=(2, 4))
+    # The second narrative has two sentences: no crop of it is shorter than itself.
+    assert cropped["crop"].tolist() == [0, 0, 2, 4]
+    assert cropped["source_row"].tolist() == [0, 1, 0, 0]
+    assert cropped["split_group"].tolist() == ["G1", "G2", "G1", "G1"]
+    assert [len(r.sentences) for r in crops] == [5, 2, 2, 4]
+    assert crops[2].head == readings[0].head
+
+
+def test_aligned_puts_columns_in_the_label_order_and_zero_for_a_missing_class():
+    proba = np.array([[0.2, 0.8]])
+    assert aligned(proba, ["X", "O"], ["O", "X", "△"]).tolist() == [[0.8, 0.2, 0.0]]
+
+
+def test_the_pool_trusts_the_side_that_knows_and_flags_about_as_often_as_true():
+    rng = np.random.default_rng(0)
+    n = 600
+    truth = rng.random(n) < 0.15
+    informed = np.clip(np.where(truth, 0.7, 0.2) + rng.normal(0, 0.1, n), 0.01, 0.99)
+    noise = rng.uniform(0.05, 0.95, n)
+    as_proba = lambda p: np.column_stack([p, 1 - p])  # noqa: E731  columns in ["O", "X"] order
+    X = stack_features(as_proba(noise), as_proba(informed), rng.integers(1, 12, n))
+    y = np.where(truth, "O", "X")
+    pool = StackedDecision(["O", "X"]).fit(X, y, groups=np.arange(n))
+    a, _, b, _ = pool.theta_[:4]
+    assert b > 3 * abs(a)  # the narrative side here carries the signal, the title side none
+    flagged = np.mean(pool.predict(X) == "O")
+    assert 0.5 * truth.mean() <= flagged <= 2 * truth.mean()
+    proba = pool.predict_proba(X)
+    assert np.allclose(proba.sum(axis=1), 1.0) and proba[truth, 0].mean() > proba[~truth, 0].mean()
