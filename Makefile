@@ -45,10 +45,12 @@ retrain: $(STAMP)
 	@test -n "$(REVIEWED)" || { echo "usage: make retrain REVIEWED=path/to/reviewed.xlsx [FORCE=1]"; exit 2; }
 	$(BIN)/collab retrain --add "$(REVIEWED)" $(if $(FORCE),--force)
 
-## Scoring against plain Kiwi on distinct texts (needs a trained model: make run first), then training.
+## Scoring against plain Kiwi on distinct texts (needs a trained model: make run first), then
+## training, then seconds per 100,000 characters of prose and of pathological text.
 bench: $(STAMP)
 	$(BIN)/python bench/bench_scoring.py
 	$(BIN)/python bench/bench_models.py
+	$(BIN)/python bench/bench_text.py
 
 ## A simulated year of reviewing: the product's order against random, retrained after each batch (long).
 bench-learning: $(STAMP)
