@@ -51,7 +51,9 @@ def narrative_label_issues(narratives: pd.DataFrame, seed: int = config.SEED) ->
         given = narratives[label].replace({config.MARK_PARTIAL: config.MARK_YES}).to_numpy() if label == "sustainability" else narratives[label].to_numpy()
         classes, proba = out_of_fold_proba(texts, given, groups, seed)
         encoded = np.searchsorted(classes, given)
-        issues = find_label_issues(encoded, proba, return_indices_ranked_by="self_confidence")
+        # n_jobs=1: cleanlab's pool forks this process, which by now holds joblib's loky threads
+        # (the folds above); a fork beside threads can deadlock, and the work here is small.
+        issues = find_label_issues(encoded, proba, return_indices_ranked_by="self_confidence", n_jobs=1)
         for i in issues:
             row = narratives.iloc[int(i)]
             rows.append(
