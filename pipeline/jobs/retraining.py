@@ -142,6 +142,13 @@ def narrative_mean(metrics: dict) -> float | None:
     return float(np.mean(values)) if values else None
 
 
+def paired_noise(diffs: np.ndarray) -> tuple[float, float, float]:
+    """(mean, standard error, threshold) of per-fold paired differences: worse beyond noise below
+    the threshold, -PROMOTION_Z standard errors of the mean."""
+    se = float(diffs.std(ddof=1) / np.sqrt(len(diffs))) if len(diffs) > 1 else 0.0
+    return float(diffs.mean()), se, -config.PROMOTION_Z * se
+
+
 def narrative_rule(comparison: dict | None) -> dict:
     """The narrative side's rule: per fold, the mean over labels of challenger minus champion
     accuracy on the trusted narratives held out; worse beyond noise below -PROMOTION_Z standard
@@ -149,17 +156,16 @@ def narrative_rule(comparison: dict | None) -> dict:
     if not comparison:
         return {}
     diffs = np.array([np.mean([f["challenger"][k] - f["champion"][k] for k in f["champion"]]) for f in comparison["folds"]])
-    mean = float(diffs.mean())
-    se = float(diffs.std(ddof=1) / np.sqrt(len(diffs))) if len(diffs) > 1 else 0.0
+    mean, se, threshold = paired_noise(diffs)
     return {
         "metric": "mean over narrative labels of accuracy on the trusted narratives of each held-out fold, paired by fold",
         "challenger_minus_champion": round(mean, 4),
         "standard_error": round(se, 4),
-        "threshold": round(-config.PROMOTION_Z * se, 4),
+        "threshold": round(threshold, 4),
         "folds": len(diffs),
         "rows_on_trial": comparison["rows_on_trial"],
         "per_label": {k: round(v, 4) for k, v in comparison["per_label"].items()},
-        "passes": mean >= -config.PROMOTION_Z * se,
+        "passes": mean >= threshold,
     }
 
 
@@ -173,9 +179,7 @@ def decide(
 ) -> Decision:
     """Apply the promotion rule (module docstring) to a champion/challenger comparison."""
     diffs = paired_differences(results)
-    mean = float(diffs.mean())
-    se = float(diffs.std(ddof=1) / np.sqrt(len(diffs))) if len(diffs) > 1 else 0.0
-    threshold = -config.PROMOTION_Z * se
+    mean, se, threshold = paired_noise(diffs)
     primary = {
         "metric": "mean over targets of macro-F1 on the trusted cases of each held-out fold, paired by fold",
         "challenger_minus_champion": round(mean, 4),

@@ -64,6 +64,11 @@ def expected_calibration_error(table: pd.DataFrame) -> float:
     return float((weights * (table["mean_confidence"] - table["accuracy"]).abs()).sum())
 
 
+def rate_threshold(p_positive: np.ndarray, truth: np.ndarray, positive: str = config.MARK_YES) -> float:
+    """The threshold on P(positive) that flags as many of these cases as are truly `positive`."""
+    return float(np.quantile(p_positive, 1.0 - float(np.mean(np.asarray(truth) == positive))))
+
+
 class _GivenProbabilities(ClassifierMixin, BaseEstimator):
     """A "classifier" whose input already is class probabilities: lets sklearn's calibration
     methods be fitted on out-of-fold probabilities (wrapped in FrozenEstimator)."""
@@ -149,7 +154,7 @@ class CalibratedDecision(ClassifierMixin, BaseEstimator):
         self.threshold_ = None
         if len(self.classes_) == 2 and self.positive in self.classes_:
             p = self.calibrator_.predict_proba(oof)[:, list(self.classes_).index(self.positive)]
-            self.threshold_ = float(np.quantile(p, 1.0 - float(np.mean(y == self.positive))))
+            self.threshold_ = rate_threshold(p, y, self.positive)
         return self
 
     def raw_proba(self, X) -> np.ndarray:

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.metrics import accuracy_score, average_precision_score, f1_score, roc_auc_score
-from sklearn.model_selection import StratifiedGroupKFold
 
 from pipeline import config
 from pipeline.data.narrative_corpus import CASE_STUDY
+from pipeline.modeling.calibration import rate_threshold
 from pipeline.modeling.narrative_models import (
     NARRATIVE_LABELS,
     RuleReading,
@@ -28,6 +28,7 @@ from pipeline.modeling.narrative_models import (
     make_narrative_majority,
     make_narrative_model,
     narrative_labels,
+    narrative_splits,
     resource_sharing_rate,
 )
 from pipeline.modeling.verdicts import (
@@ -61,11 +62,6 @@ def _yes_column(estimator, proba: np.ndarray) -> np.ndarray:
 def _yes(proba: np.ndarray, label: str) -> np.ndarray:
     """P(O) from probabilities aligned to label_classes(label)."""
     return proba[:, label_classes(label).index(config.MARK_YES)]
-
-
-def _rate_threshold(p: np.ndarray, truth: np.ndarray) -> float:
-    """The threshold flagging as many rows as are O (CalibratedDecision's rule)."""
-    return float(np.quantile(p, 1.0 - float(np.mean(truth == config.MARK_YES))))
 
 
 def _run_fold(train: np.ndarray, test: np.ndarray, readings: list, frame: pd.DataFrame, cases: pd.DataFrame, seed: int) -> dict:
@@ -109,7 +105,7 @@ def _run_fold(train: np.ndarray, test: np.ndarray, readings: list, frame: pd.Dat
             stack = StackedDecision(classes, seed=seed).fit(
                 stack_features(train_title, train_narrative, sentence_counts(cropped_readings)), y, groups=groups
             )
-            average_threshold = _rate_threshold(_yes((train_title + train_narrative) / 2, label), y) if label in binary else None
+            average_threshold = rate_threshold(_yes((train_title + train_narrative) / 2, label), y) if label in binary else None
             baselines = {name: build().fit(X_train, y) for name, build in (("majority", make_narrative_majority), ("char_ngram_lr", make_narrative_char_baseline))}
             for name, X_test in tests.items():
                 p_narrative = aligned(narrative.predict_proba(X_test), [str(c) for c in narrative.classes_], classes)
@@ -171,13 +167,7 @@ def evaluate_narrative_models(
     `cases` are the titles the title side learns from; in each fold every case of a test
     narrative's project leaves them."""
     readings = list(readings)
-    groups = frame["split_group"].to_numpy()
-    strata = narrative_labels(frame, "sustainability")  # the rarest label decides the stratification
-    splits = [
-        (r, train, test)
-        for r in range(repeats)
-        for train, test in StratifiedGroupKFold(folds, shuffle=True, random_state=seed + r).split(np.zeros(len(frame)), strata, groups)
-    ]
+    splits = [(r, train, test) for r in range(repeats) for train, test in narrative_splits(frame, folds, seed + r)]
     runs = Parallel(n_jobs=n_jobs)(delayed(_run_fold)(train, test, readings, frame, cases, seed) for _, train, test in splits)
     n = len(frame)
     studied = (frame["source"] == CASE_STUDY).to_numpy()
@@ -304,9 +294,7 @@ def compare_narratives(
     not change which data it learns from. Returns {"folds": [{"champion": label -> accuracy,
     "challenger": ...}], "per_label": label -> mean challenger minus champion}."""
     X = pd.Series(list(readings), dtype=object)
-    groups = frame["split_group"].to_numpy()
-    strata = narrative_labels(frame, "sustainability")
-    splits = list(StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(frame)), strata, groups))
+    splits = narrative_splits(frame, folds, seed)
     runs = Parallel(n_jobs=n_jobs)(delayed(_compare_fold)(train, test, X, frame, np.asarray(new_rows), seed) for train, test in splits)
     per_label = {label: float(np.mean([r["challenger"][label] - r["champion"][label] for r in runs])) for label in NARRATIVE_LABELS}
     return {"folds": runs, "per_label": per_label}

@@ -21,6 +21,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
@@ -44,6 +45,13 @@ def narrative_labels(frame: pd.DataFrame, label: str) -> np.ndarray:
     if label == "sustainability":
         values = values.replace({config.MARK_PARTIAL: config.MARK_YES})
     return values.to_numpy()
+
+
+def narrative_splits(frame: pd.DataFrame, folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Grouped folds of the narratives: a split group (one project, however many titles) on one
+    side only, stratified by the rarest label, sustainability."""
+    splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
+    return list(splitter.split(np.zeros(len(frame)), narrative_labels(frame, "sustainability"), frame["split_group"].to_numpy()))
 
 
 def make_narrative_model(label: str, seed: int = config.SEED, n_jobs: int | None = None) -> CalibratedDecision:

@@ -27,8 +27,15 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.model_selection import StratifiedGroupKFold
 
 from pipeline import config
+from pipeline.modeling.calibration import rate_threshold
 from pipeline.modeling.models import make_classifier, target_labels
-from pipeline.modeling.narrative_models import NARRATIVE_LABELS, fit_narrative_models, narrative_labels, resource_sharing_rate
+from pipeline.modeling.narrative_models import (
+    NARRATIVE_LABELS,
+    fit_narrative_models,
+    narrative_labels,
+    narrative_splits,
+    resource_sharing_rate,
+)
 from pipeline.reading.narratives import NarrativeReading
 from pipeline.text.compose import text_columns
 
@@ -143,7 +150,7 @@ class StackedDecision(ClassifierMixin, BaseEstimator):
             for train, test in StratifiedGroupKFold(self.folds, shuffle=True, random_state=self.seed).split(X, y, groups):
                 theta = self._fit_theta(X[train], y[train])
                 p[test] = _softmax(_pooled_logits(theta, X[test], 2))[:, positive]
-            self.threshold_ = float(np.quantile(p, 1.0 - float(np.mean(y == self.positive))))
+            self.threshold_ = rate_threshold(p, y, self.positive)
         return self
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
@@ -204,9 +211,7 @@ def title_oof(
     its project: grouped folds of the narratives; every case of a test narrative's title or split
     group leaves that fold's training titles. `C` (label -> regularisation) fixes each label's C
     instead of searching it again in every fold, a seventh of the fits."""
-    groups = frame["split_group"].to_numpy()
-    strata = narrative_labels(frame, "sustainability")
-    splits = list(StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(frame)), strata, groups))
+    splits = narrative_splits(frame, folds, seed)
     parts = Parallel(n_jobs=n_jobs)(delayed(_title_fold)(cases, frame, test, seed, C or {}) for _, test in splits)
     out = {label: np.zeros((len(frame), len(label_classes(label)))) for label in NARRATIVE_LABELS}
     for (_, test), part in zip(splits, parts):
