@@ -89,6 +89,12 @@ def save_bundle(content: dict, manifest: dict, models_dir: Path = config.MODELS_
     return bundle
 
 
+BUNDLE_KEYS = frozenset({"models", "narrative", "ranker"})
+# What every reader of a manifest relies on (scoring, serving, retraining, the notebooks), checked
+# when it is read so that damage is one line, not a traceback later.
+MANIFEST_SCHEMA: dict[str, type] = {"model_name": str, "created": str, "data": dict, "targets": dict, "artifacts": dict}
+
+
 def read_manifest(models_dir: Path = config.MODELS_DIR) -> dict:
     path = Path(models_dir) / config.MANIFEST.name
     if not path.exists():
@@ -97,7 +103,15 @@ def read_manifest(models_dir: Path = config.MODELS_DIR) -> dict:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ArtifactError(f"{path} is not a readable manifest ({error}); run `collab train` to write a new one") from None
-    sha256 = manifest.get("artifacts", {}).get(BUNDLE_NAME, {}).get("sha256") if isinstance(manifest, dict) else None
+    if not isinstance(manifest, dict):
+        raise ArtifactError(f"{path} is not a manifest (a JSON object); run `collab train` to write a new one")
+    wrong = [key for key, kind in MANIFEST_SCHEMA.items() if not isinstance(manifest.get(key), kind)]
+    if wrong:
+        raise ArtifactError(
+            f"{path} is damaged: {', '.join(f'{k} ({MANIFEST_SCHEMA[k].__name__})' for k in wrong)} missing or of the wrong type; "
+            "run `collab train` to write a new one"
+        )
+    sha256 = manifest["artifacts"].get(BUNDLE_NAME, {}).get("sha256") if isinstance(manifest["artifacts"].get(BUNDLE_NAME), dict) else None
     if not isinstance(sha256, str):
         raise ArtifactError(
             f"{path} does not record the sha256 of {BUNDLE_NAME} (artifacts.{BUNDLE_NAME}.sha256); "
@@ -134,13 +148,18 @@ def load_bundle(models_dir: Path = config.MODELS_DIR) -> tuple[dict, dict]:
     if unknown:
         raise ArtifactError(f"{bundle} holds types this package does not trust: {unknown}; refusing to load it")
     try:
-        return skops.io.load(bundle, trusted=untrusted), manifest
+        content = skops.io.load(bundle, trusted=untrusted)
     except (ModuleNotFoundError, AttributeError, TypeError) as error:
         # The bundle names classes by module path: one saved by an older layout of the package
         # cannot be rebuilt by this one.
         raise ArtifactError(
             f"{bundle} was saved by another version of the package ({error}); run `collab train` to retrain it"
         ) from error
+    except Exception as error:  # a damaged bundle whose manifest was rewritten to match it
+        raise ArtifactError(f"{bundle} is damaged ({type(error).__name__}: {error}); run `collab train`") from error
+    if not isinstance(content, dict) or not BUNDLE_KEYS <= set(content):
+        raise ArtifactError(f"{bundle} does not hold a trained model ({', '.join(sorted(BUNDLE_KEYS))}); run `collab train`")
+    return content, manifest
 
 
 def check_models_dir(models_dir: Path, trust: bool) -> None:

@@ -214,23 +214,33 @@ def _score(args: argparse.Namespace) -> int:
     for position, problem in entries.problems.items():
         print(f"  row {position + 1}: {problem.text} (not scored)", file=sys.stderr)
     chunks = score_chunks(entries.frame, bundle, entries.mapping, entries.problems, progress=True)
+    workbook = output.suffix.lower() == ".xlsx"
     if args.rank_for_review:  # ordering needs every row first
         chunks = iter([rank_for_review(pd.concat(list(chunks)))])
     summary, kept, changes = None, [], []
     # Both outputs go to temporary files and are moved into place only when both are written: a
-    # failure leaves neither behind. The table is written slice by slice as it is scored, so a long
-    # file's scored rows are never held at once (the report, which shows every row, holds them).
+    # failure leaves neither behind. CSV and JSON Lines are written slice by slice as they are
+    # scored, so a long file's scored rows are never held at once; the reviewer's workbook (its
+    # 검토 순서 ranks every row) and the report, which show every row, hold them.
     try:
         with atomic_path(output) as table_tmp, (atomic_path(args.report) if args.report else nullcontext()) as page_tmp:
-            writer = TableWriter(table_tmp, output.suffix.lower())
+            writer = None if workbook else TableWriter(table_tmp, output.suffix.lower())
             try:
                 for scored in chunks:
-                    changes += writer.write(scored)
+                    if writer is not None:
+                        changes += writer.write(scored)
                     summary = merge_summaries(summary, summarise(scored))
-                    if args.report:
+                    if args.report or workbook:
                         kept.append(scored)
             finally:
-                writer.close()
+                if writer is not None:
+                    writer.close()
+            if workbook:
+                from pipeline.scoring.workbook import write_review_workbook
+
+                changes = write_review_workbook(
+                    pd.concat(kept), table_tmp, entries.mapping, str(args.input), entries.sheet, manifest
+                )
             if args.report:
                 page = render(pd.concat(kept), summary, entries.mapping, str(args.input))
                 page_tmp.write_text(page, encoding="utf-8", newline="\n")
@@ -419,6 +429,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"collab {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:
+        from pipeline.tracking import store_problem
+
+        problem = store_problem(error)
+        if problem is None or args.debug:
+            raise
+        print(f"collab {args.command}: {problem} (--debug shows the traceback)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -184,6 +184,14 @@ SENTENCE_ENCODER_IN_SEARCH = False
 # Outer cross-validation folds run in parallel processes (the machine has 2 cores).
 N_JOBS = 2
 
+# Fonts with Hangul for the figures logged to MLflow and drawn in the notebooks (Debian's
+# fonts-noto-cjk; `make chromium` installs it), first found wins.
+CJK_FONTS: tuple[str, ...] = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc",
+)
+
 MODEL_NAME = "collab-classifier"
 MODEL_ALIAS = "champion"
 # The latest retrained model, whether or not it was promoted: the registry keeps both.
@@ -201,6 +209,16 @@ PROMOTION_NARRATIVE_SLACK = 1
 # check by chance and must then fail the others.
 LABEL_SIGNAL_ALPHA = 0.05
 LABEL_SIGNAL_PERMUTATIONS = 2000
+# ... or when any one title target is worse beyond noise (as above, on that target's own paired
+# differences) by more than this much macro-F1: with 2 to 5 folds one target's standard error is
+# itself noisy, and a drop under 0.03 is within the fold-to-fold spread of the report's own CV.
+PROMOTION_LABEL_MIN_DROP = 0.03
+# ... or when a reviewed column disagrees with the champion's out-of-fold predictions far more
+# often than the trusted labels do (one-sided binomial p below ALPHA and at least MIN_EXCESS more
+# often): the sustainability column set to O on every row disagrees on ~90 % where the trusted
+# rows disagree on ~10 %; a genuinely new year's entries disagree a little more, not that much.
+COLUMN_RULE_ALPHA = 1e-4
+COLUMN_RULE_MIN_EXCESS = 0.25
 # Folds inside each training set whose out-of-fold probabilities calibrate a narrative model.
 CALIBRATION_FOLDS = 5
 # Inverse regularisation of the narrative models' logistic regression. Not searched: 286
@@ -275,6 +293,8 @@ HEADER_SCAN_ROWS = 10
 PROSE_CHARS = 40
 # Excel's limit on the characters of one cell: .xlsx output refuses a longer one up front.
 XLSX_MAX_CELL_CHARS = 32_767
+# ... and columns per sheet (XFD).
+XLSX_MAX_COLUMNS = 16_384
 # Limits checked before a file is parsed, so that a runaway export or an .xlsx "zip bomb" (a few
 # MB that expand to millions of rows) stops at once; `--max-rows` and `--max-mb` raise them. The
 # size is the file's bytes for CSV/JSONL and every member of an .xlsx uncompressed (wherever it
@@ -289,6 +309,31 @@ MAX_TEXT_CHARS = 200_000
 # the marks in it, and only marked rows become training data (`collab retrain`).
 REVIEW_MARK_COLUMN = "review_mark"
 REVIEW_MARKS: tuple[str, ...] = ("검토완료", "O")
+# The reviewer's workbook (`collab score -o FILE.xlsx`): its sheets, and the Korean header of each
+# column of the 검토 sheet, in order after the input's own columns. `collab retrain` reads these
+# headers back to the columns they stand for; "evidence" gathers the evidence_* columns.
+REVIEW_SHEET = "검토"
+OUTPUT_SHEET = "모델 출력"
+ABOUT_SHEET = "안내"
+REVIEW_HEADERS: dict[str, str] = {
+    "review_order": "검토 순서",
+    "service_field": "서비스 분야",
+    "actor_type": "주체 유형",
+    "tech_applied": "과학기술 적용",
+    "tech_applicable": "과학기술 적용 가능성",
+    "resource_sharing": "자원공유",
+    "sustainability": "지속가능성",
+    "meets_criteria": "자원공유·지속가능성 충족",
+    "model_type": "협업모델",
+    "sub_type": "하위유형",
+    "needs_review": "검토 필요",
+    "review_reasons": "검토 사유",
+    "uncertain_labels": "불확실한 항목",
+    "evidence": "근거",
+    "error": "처리하지 못한 이유",
+    REVIEW_MARK_COLUMN: "검토 표시",
+    "input_row": "입력 행",
+}
 # Below this probability a label counts as uncertain (scoring.FLAGGING_LABELS flag the row).
 REVIEW_PROBABILITY = 0.6
 # Rows whose lines go to Kiwi in one call (its threads stay busy); the line cache is emptied after

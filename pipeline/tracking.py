@@ -56,3 +56,19 @@ def ui_address(port: int = 5000, host: str = "127.0.0.1") -> str:
     mlflow = setup()
     experiment = mlflow.get_experiment_by_name(config.EXPERIMENT_NAME)
     return f"http://{host}:{port}/#/experiments/{experiment.experiment_id}/runs?workflowType=machine_learning"
+
+
+def store_problem(error: BaseException) -> str | None:
+    """One line for a tracking store that cannot be used (locked by another writer past SQLite's
+    wait, or not a readable SQLite file), found anywhere in the error's chain; None otherwise."""
+    import sqlite3
+
+    path = tracking_uri().removeprefix("sqlite:///")
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, sqlite3.OperationalError) and "locked" in str(seen):
+            return f"MLflow 저장소가 잠겨 있음: {path} (다른 프로세스가 쓰는 중이라 기다렸으나 풀리지 않음; 그 작업이 끝난 뒤 다시 실행하세요)"
+        if isinstance(seen, sqlite3.DatabaseError) and ("not a database" in str(seen) or "malformed" in str(seen)):
+            return f"MLflow 저장소를 읽을 수 없음: {path} (SQLite 파일이 아니거나 손상됨; 백업에서 되돌리거나 MLFLOW_TRACKING_URI로 다른 저장소를 지정하세요)"
+        seen = seen.__cause__ or seen.__context__
+    return None

@@ -50,7 +50,12 @@ def test_scores_xlsx_and_jsonl_into_the_same_format(models_dir, tmp_path, suffix
     result = _run("score", path, "--models-dir", models_dir)
     assert result.returncode == 0, result.stderr[-3000:]
     out = tmp_path / f"entries.scored{suffix}"
-    back = pd.read_excel(out, dtype=str) if suffix == ".xlsx" else pd.read_json(out, lines=True, dtype=str)
+    if suffix == ".xlsx":  # the reviewer's workbook: Korean headers on 검토, codes on 모델 출력
+        back = pd.read_excel(out, dtype=str)
+        assert len(back) == 3 and config.REVIEW_HEADERS["meets_criteria"] in back.columns
+        back = pd.read_excel(out, sheet_name=config.OUTPUT_SHEET, dtype=str)
+    else:
+        back = pd.read_json(out, lines=True, dtype=str)
     assert len(back) == 3 and "meets_criteria" in back.columns
 
 
@@ -98,7 +103,9 @@ def test_score_can_rank_rows_for_review(models_dir, tmp_path):
     ranked = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
     assert ranked["review_rank"].tolist() == list(range(1, 24))
     assert sorted(ranked["input_row"]) == list(range(1, 24))
-    assert ranked["review_priority"].is_monotonic_decreasing
+    # Issue 21: no row that needs no review comes before one that does.
+    flagged = ranked["needs_review"].astype(str).eq("True").to_numpy()
+    assert not (flagged[1:] & ~flagged[:-1]).any()
 
 
 def test_retrain_reports_malformed_rows_and_refuses_an_unusable_file(models_dir, tmp_path):
@@ -158,12 +165,14 @@ def test_no_output_cell_is_a_formula(models_dir, tmp_path):
         result = _run("score", source, "-o", out, "--models-dir", models_dir)
         assert result.returncode == 0, result.stderr[-3000:]
         if suffix == ".xlsx":
-            sheet = openpyxl.load_workbook(out).active
-            cells = [c for row in sheet.iter_rows() for c in row]
+            # Issue 21: text with the quote-prefix style, as Excel stores typed text, no apostrophe.
+            cells = [c for sheet in openpyxl.load_workbook(out) for row in sheet.iter_rows() for c in row]
             assert not [c.coordinate for c in cells if c.data_type == "f"]
-            values = [c.value for c in cells if isinstance(c.value, str)]
-        else:
-            values = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False).to_numpy().ravel().tolist()
+            risky = [c for c in cells if isinstance(c.value, str) and c.value[:1] in ("=", "+", "-", "@", "\t", "\r")]
+            assert FORMULAS[0] in [c.value for c in risky] and all(c.quotePrefix for c in risky)
+            assert not [c.value for c in cells if isinstance(c.value, str) and c.value.startswith("'")]
+            continue
+        values = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False).to_numpy().ravel().tolist()
         assert not [v for v in values if v[:1] in ("=", "+", "-", "@", "\t", "\r")]
         assert "'" + FORMULAS[0] in values
     # Read back (a reviewer's file), the text is as it came in.
@@ -400,6 +409,10 @@ def test_a_killed_retraining_is_recorded_as_failed(trained, models_dir, tmp_path
     # version failed and ends its run, and takes the same rows again.
     process = start()
     wait_for(["RUNNING"], process)
+    # Issue 23, item 1: a second retraining meanwhile is refused in one line, before any work.
+    second = start()
+    _, stderr = second.communicate(timeout=120)
+    assert second.returncode == 2 and "다른 재학습이 진행 중입니다" in stderr and "Traceback" not in stderr, stderr[-2000:]
     process.kill()
     process.wait(timeout=60)
     [entry] = labelled.read_index(labelled_dir)
@@ -417,6 +430,12 @@ def test_a_killed_retraining_is_recorded_as_failed(trained, models_dir, tmp_path
     second = labelled.read_index(labelled_dir)[1]
     assert second["status"] == labelled.FAILED and "SIGTERM" in second["decision"]
     assert retrain_runs() == ["FAILED", "FAILED"]
+    # Item 2: an unreadable store is one line naming the file.
+    (tmp_path / "mlflow.db").write_bytes(b"not a database " * 1000)
+    process = start()
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 2 and "Traceback" not in stderr, stderr[-2000:]
+    assert f"MLflow 저장소를 읽을 수 없음: {tmp_path / 'mlflow.db'}" in stderr
 
 
 def test_manifest_errors_name_the_file(models_dir, tmp_path):
@@ -427,9 +446,15 @@ def test_manifest_errors_name_the_file(models_dir, tmp_path):
     manifest.write_text('{"model_name": "x"', encoding="utf-8")
     result = _run("score", SAMPLE, "-o", tmp_path / "out.csv", "--models-dir", broken)
     assert result.returncode == 2 and f"{manifest} is not a readable manifest" in result.stderr
-    manifest.write_text('{"model_name": "x"}', encoding="utf-8")
+    good = json.loads((models_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({k: v for k, v in good.items() if k != "artifacts"}), encoding="utf-8")
     result = _run("score", SAMPLE, "-o", tmp_path / "out.csv", "--models-dir", broken)
-    assert result.returncode == 2 and f"{manifest} does not record the sha256" in result.stderr
+    assert result.returncode == 2 and f"{manifest} is damaged: artifacts (dict) missing" in result.stderr
+    assert "Traceback" not in result.stderr
+    # Issue 23, item 7: a manifest whose bundle sha256 still matches but whose fields were damaged.
+    manifest.write_text(json.dumps({**good, "targets": None, "data": "x"}), encoding="utf-8")
+    result = _run("score", SAMPLE, "-o", tmp_path / "out.csv", "--models-dir", broken)
+    assert result.returncode == 2 and "is damaged: data (dict), targets (dict)" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -60,6 +60,7 @@ class Entries:
     # What a reviewer should know about how the file was read (in Korean): a column that looks
     # like the description but was not recognised as one.
     warnings: list[str] = field(default_factory=list)
+    sheet: str | None = None  # the workbook sheet read, for an .xlsx input
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class Table:
     frame: pd.DataFrame
     encoding: str
     problems: dict[int, RowProblem] = field(default_factory=dict)
+    sheet: str | None = None
 
 
 # A stray byte decodes (surrogateescape) to a lone surrogate, which the CSV parser cannot take;
@@ -309,7 +311,7 @@ def read_table(
         except Exception as error:  # openpyxl raises many types for a damaged workbook
             raise InputError(f"{path.name} is not a readable .xlsx workbook: {error}") from None
         where = f"xlsx, sheet {chosen!r}" + (f", header in row {header + 1}" if header else "")
-        return Table(_composed(_unneutralise(frame)), where)
+        return Table(_composed(_unneutralise(frame)), where, sheet=chosen)
     # .jsonl
     limits.check_size(path, path.stat().st_size)
     rows = []
@@ -406,7 +408,7 @@ def read_entries(
     frame = table.frame
     frame.columns = [str(c) for c in frame.columns]
     mapping = resolve_columns(list(frame.columns), overrides)
-    return Entries(frame, table.encoding, mapping, table.problems, description_warnings(frame, mapping))
+    return Entries(frame, table.encoding, mapping, table.problems, description_warnings(frame, mapping), table.sheet)
 
 
 def description_warnings(frame: pd.DataFrame, mapping: dict[str, str]) -> list[str]:
@@ -444,13 +446,17 @@ class CellChange:
     change: str
 
 
-def spreadsheet_safe(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[CellChange]]:
+def spreadsheet_safe(frame: pd.DataFrame, quote: bool = True) -> tuple[pd.DataFrame, list[CellChange]]:
     """A copy whose text cells a spreadsheet program shows as text: control characters removed, and
-    a cell starting with = + - @ tab or CR prefixed with an apostrophe (OWASP). Returns the copy and
-    the cells whose control characters were removed."""
+    (with `quote`, for CSV, which has no cell types) a cell starting with = + - @ tab or CR
+    prefixed with an apostrophe (OWASP); an .xlsx writer marks such cells as text instead. Returns
+    the copy and the cells whose control characters were removed."""
     out, changes = frame.copy(), []
     # Header cells come from the input too.
-    out.columns = ["'" + c if isinstance(c, str) and c.startswith(FORMULA_PREFIXES) else c for c in out.columns]
+    if quote:
+        out.columns = ["'" + c if isinstance(c, str) and c.startswith(FORMULA_PREFIXES) else c for c in out.columns]
+    else:
+        out.columns = [_CONTROL.sub("", c) if isinstance(c, str) else c for c in out.columns]
     for column in out.columns:
         values = out[column]
         if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
@@ -461,7 +467,7 @@ def spreadsheet_safe(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[CellChange
                 if _CONTROL.search(value):
                     value = _CONTROL.sub("", value)
                     changes.append(CellChange(row, str(column), "control characters removed"))
-                if value.startswith(FORMULA_PREFIXES):
+                if quote and value.startswith(FORMULA_PREFIXES):
                     value = "'" + value
             cleaned.append(value)
         out[column] = pd.Series(cleaned, index=out.index, dtype=object)
@@ -469,7 +475,12 @@ def spreadsheet_safe(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[CellChange
 
 
 def check_xlsx_cells(frame: pd.DataFrame) -> None:
-    """Refuse a table with a cell longer than Excel holds: .xlsx would cut it silently."""
+    """Refuse a table with a cell longer than Excel holds, or more columns than a sheet holds:
+    .xlsx would cut it silently, or Excel refuse the file."""
+    if len(frame.columns) > config.XLSX_MAX_COLUMNS:
+        raise InputError(
+            f"{len(frame.columns):,} columns: an .xlsx sheet holds {config.XLSX_MAX_COLUMNS:,}; write .csv instead"
+        )
     for column in frame.columns:
         lengths = frame[column].map(lambda v: len(v) if isinstance(v, str) else 0)
         if len(lengths) and lengths.max() > config.XLSX_MAX_CELL_CHARS:
@@ -577,6 +588,9 @@ def check_output_paths(source: Path, output: Path, report: Path | None = None) -
                 raise InputError(f"{flag} {path} is {what}: it would be overwritten; choose another file name")
         if resolved.is_dir():
             raise InputError(f"{flag} {path} is a folder; give a file name")
+        if resolved.exists() and not resolved.is_file():
+            # A pipe or device would be replaced by the finished file (or block the writer).
+            raise InputError(f"{flag} {path} is not a regular file (a pipe or device); give a file name")
         folder = resolved.parent
         if not folder.is_dir() or not os.access(folder, os.W_OK):
             raise InputError(f"{flag} {path}: cannot write in {folder}; choose a folder you can write to")

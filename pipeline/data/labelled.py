@@ -34,11 +34,27 @@ PENDING, PROMOTED, REFUSED, FORCED, FAILED = "pending", "promoted", "refused", "
 TRAINING_STATUSES: tuple[str, ...] = (PROMOTED, FORCED)
 
 
+# What each version's entry must hold (data/labelled/index.json), checked when the index is read.
+VERSION_SCHEMA: dict[str, type] = {"version": int, "status": str, "file": str, "sha256": str, "rows": int}
+
+
 def read_index(directory: Path = config.LABELLED_DIR) -> list[dict]:
+    """The versions, after checking the index's shape: a damaged index is one line naming it."""
     path = Path(directory) / INDEX_NAME
     if not path.exists():
         return []
-    return json.loads(path.read_text(encoding="utf-8"))["versions"]
+    try:
+        versions = json.loads(path.read_text(encoding="utf-8"))["versions"]
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as error:
+        raise ValueError(f"{path} is damaged ({type(error).__name__}: {error}); restore it from a backup") from None
+    statuses = (PENDING, PROMOTED, REFUSED, FORCED, FAILED)
+    for n, entry in enumerate(versions if isinstance(versions, list) else [None], start=1):
+        wrong = [k for k, kind in VERSION_SCHEMA.items() if not isinstance(entry, dict) or not isinstance(entry.get(k), kind)]
+        if wrong or entry["status"] not in statuses:
+            raise ValueError(
+                f"{path} is damaged: entry {n} has no valid {', '.join(wrong) or 'status'}; restore it from a backup"
+            )
+    return versions
 
 
 def _write_index(directory: Path, versions: list[dict]) -> None:

@@ -6,13 +6,9 @@
    in each fold the challenger's recipe learns from the whole training part, the champion's from
    the part it had (the report and the versions it was trained on). Both are tested on the same
    held-out part, beside the two baselines.
-3. The challenger is fitted on all the combined data: its title models on every title, its
-   narrative side and the combiner of the two on the report's narratives plus every reviewed row
-   with a description (this version's and those of the versions the champion had); logged and
-   registered (alias `challenger`).
-4. The rule (`decide`): the primary metric is the mean over the title targets of macro-F1 on the
-   trusted cases of each held-out fold. The challenger is promoted (alias `champion`, and its
-   bundle replaces `models/`) unless
+3. The rule (`decide`), on those held-out folds only: the primary metric is the mean over the
+   title targets of macro-F1 on the trusted cases of each held-out fold. The challenger is
+   promoted unless
    - its mean paired fold difference to the champion is below -PROMOTION_Z standard errors, or
    - the reviewed labels agree with the champion's out-of-fold probabilities no better than
      shuffled labels do (permutation test, p > LABEL_SIGNAL_ALPHA), or
@@ -21,8 +17,15 @@
      paired by fold, below -PROMOTION_Z standard errors), or
    - its narrative accuracy on the 23 case studies (mean over the labels) falls by more than
      PROMOTION_NARRATIVE_SLACK narratives in 23, when both models were measured there (a
-     retraining does not re-measure narrative models it fits on unchanged narratives).
+     retraining does not re-measure narrative models it fits on unchanged narratives), or
+   - any one title target is worse beyond noise on its own (`per_label_rule`), or any reviewed
+     column disagrees with the champion far beyond the trusted labels' history (`column_rule`);
+     the reason names the column.
    `--force` promotes regardless and says so in the run, the registry and the data index.
+4. Only a challenger to be promoted is fitted on all the combined data (its title models on every
+   title, its narrative side and the combiner on the report's narratives plus every reviewed row
+   with a description), in a folder of its own, logged, registered (alias `challenger`) and
+   installed by `promotion.promote`: `models/` and @champion switch together or not at all.
 """
 
 from __future__ import annotations
@@ -36,13 +39,13 @@ import numpy as np
 import pandas as pd
 
 from pipeline import config, tracking
-from pipeline.artifacts import BUNDLE_NAME, load_bundle, read_manifest
+from pipeline.artifacts import load_bundle, read_manifest
 from pipeline.data import labelled
 from pipeline.data.entries import InputError
 from pipeline.data.narrative_corpus import with_reviewed
 from pipeline.data.reviewed import Reviewed
-from pipeline.io import atomic_path
-from pipeline.jobs.training import fit_and_log, log_common, log_evaluation, narrative_metric_key, narrative_training_data, set_alias
+from pipeline.jobs.promotion import challenger_dir, promote, retraining_lock, roll_back
+from pipeline.jobs.training import fit_and_log, log_common, log_evaluation, narrative_training_data, set_alias
 from pipeline.modeling.evaluation import TargetResult, evaluate_targets
 from pipeline.modeling.models import make_char_baseline, make_classifier, make_majority
 from pipeline.modeling.narrative_evaluation import compare_narratives
@@ -51,7 +54,6 @@ from pipeline.reading.narratives import read_narratives
 from pipeline.scoring.score import score_frame
 from pipeline.signals import terminate_as_interrupt
 
-CHALLENGER_DIR_NAME = "challenger"
 # The primary metric is scored on the trusted cases of each held-out fold: the report's and those
 # of versions already promoted. The new rows are what is being judged, so they cannot also be the
 # yardstick: a file of wrong labels would make every model look equally bad on itself.
@@ -74,6 +76,8 @@ class Decision:
     primary: dict = field(default_factory=dict)
     labels: dict = field(default_factory=dict)
     narratives: dict = field(default_factory=dict)
+    per_label: dict = field(default_factory=dict)
+    columns: dict = field(default_factory=dict)
 
     @property
     def promote(self) -> bool:
@@ -121,6 +125,49 @@ def label_signal(results: dict[str, TargetResult], new_rows: np.ndarray, seed: i
         "rows": n,
         "passes": p_value <= config.LABEL_SIGNAL_ALPHA,
     }
+
+
+def per_label_rule(results: dict[str, TargetResult]) -> dict[str, dict]:
+    """Each title target on its own: the paired fold differences of trusted macro-F1; a target
+    fails when it is worse beyond noise (below -PROMOTION_Z SE) by more than PROMOTION_LABEL_MIN_DROP."""
+    out = {}
+    for target, result in results.items():
+        diffs = np.array([m[PRIMARY] - c[PRIMARY] for m, c in zip(result.scores["model"], result.scores["champion"])])
+        mean, se, threshold = paired_noise(diffs)
+        out[target] = {
+            "challenger_minus_champion": round(mean, 4),
+            "standard_error": round(se, 4),
+            "threshold": round(threshold, 4),
+            "passes": not (mean < threshold and mean < -config.PROMOTION_LABEL_MIN_DROP),
+        }
+    return out
+
+
+def column_rule(results: dict[str, TargetResult], new_rows: np.ndarray) -> dict[str, dict]:
+    """Each reviewed column against the champion's history: how often the champion's recipe
+    (out of fold) disagrees with the reviewed rows' labels, beside how often it disagrees with the
+    trusted rows' labels. A column fails when its disagreement is both improbable under the
+    history (one-sided binomial p below COLUMN_RULE_ALPHA) and COLUMN_RULE_MIN_EXCESS above it: a
+    whole column set to one value, or labels of another column pasted in."""
+    from scipy.stats import binomtest
+
+    out = {}
+    n = int(new_rows.sum())
+    for target, result in results.items():
+        if n == 0 or (~new_rows).sum() == 0:
+            continue
+        predicted = np.asarray(result.labels)[result.oof_proba["champion"].argmax(axis=1)]
+        disagree = predicted != result.truth
+        history = float(disagree[~new_rows].mean())
+        k = int(disagree[new_rows].sum())
+        p_value = float(binomtest(k, n, min(max(history, 1 / n), 1 - 1 / n), alternative="greater").pvalue)
+        out[target] = {
+            "history_disagreement": round(history, 4),
+            "reviewed_disagreement": round(k / n, 4),
+            "p_value": p_value,
+            "passes": not (p_value < config.COLUMN_RULE_ALPHA and k / n - history > config.COLUMN_RULE_MIN_EXCESS),
+        }
+    return out
 
 
 def case_study_accuracy(narrative_metrics: dict) -> dict[str, dict]:
@@ -176,6 +223,7 @@ def decide(
     labels: dict | None = None,
     force: bool = False,
     narrative_comparison: dict | None = None,
+    columns: dict | None = None,
 ) -> Decision:
     """Apply the promotion rule (module docstring) to a champion/challenger comparison."""
     diffs = paired_differences(results)
@@ -232,14 +280,30 @@ def decide(
             reasons.append(f"narrative accuracy on trusted narratives {m:+.3f} (threshold {t:+.3f}): not worse beyond noise")
         else:
             reasons.append(f"narrative accuracy on trusted narratives {m:+.3f} is below {t:+.3f}: worse beyond noise")
+    per_label = per_label_rule(results)
+    for target, rule in per_label.items():
+        if not rule["passes"]:
+            reasons.append(
+                f"{target}: macro-F1 {rule['challenger_minus_champion']:+.3f} is below {rule['threshold']:+.3f} "
+                f"and {-config.PROMOTION_LABEL_MIN_DROP:+.3f}: this label is worse beyond noise"
+            )
+    columns = columns or {}
+    for target, rule in columns.items():
+        if not rule["passes"]:
+            reasons.append(
+                f"{target}: the champion disagrees with {rule['reviewed_disagreement']:.0%} of this column's reviewed labels, "
+                f"with {rule['history_disagreement']:.0%} of the trusted ones (p={rule['p_value']:.1e}): "
+                "a column set to one value, or another column's labels?"
+            )
     rule_promotes = bool(
         primary["passes"] and labels.get("passes", True) and narratives.get("passes", True)
         and reviewed_narratives.get("passes", True)
+        and all(r["passes"] for r in per_label.values()) and all(r["passes"] for r in columns.values())
     )
     reason = "; ".join(reasons)
     if force and not rule_promotes:
         reason = "forced (--force): " + reason
-    return Decision(rule_promotes, force, reason, primary, labels, narratives)
+    return Decision(rule_promotes, force, reason, primary, labels, narratives, per_label, columns)
 
 
 def compare(
@@ -321,7 +385,7 @@ class RetrainOutcome:
         verdict = {
             labelled.PROMOTED: f"PROMOTED: version {self.challenger_manifest.get('registered_version')} is now @{config.MODEL_ALIAS}",
             labelled.FORCED: f"PROMOTED BY --force: version {self.challenger_manifest.get('registered_version')} is now @{config.MODEL_ALIAS}",
-            labelled.REFUSED: f"KEPT THE CHAMPION: version {self.challenger_manifest.get('registered_version')} stays @{config.CHALLENGER_ALIAS}",
+            labelled.REFUSED: "KEPT THE CHAMPION: no challenger was fitted or registered",
         }[self.decision.status]
         lines.append(f"{verdict} ({self.decision.reason})")
         return "\n".join(lines)
@@ -349,7 +413,15 @@ def retrain(
     seed: int = config.SEED,
     force: bool = False,
 ) -> RetrainOutcome:
-    """Add a validated reviewed file as a new labelled version, train and judge a challenger."""
+    """Add a validated reviewed file as a new labelled version, train and judge a challenger;
+    under the store's lock, so that one retraining at a time writes `models/` and the index."""
+    with retraining_lock(models_dir):
+        # A promotion a killed retraining left unfinished is undone before the champion is read.
+        roll_back(models_dir)
+        return _retrain(reviewed, base_cases, labelled_dir, models_dir, repeats, folds, seed, force)
+
+
+def _retrain(reviewed, base_cases, labelled_dir, models_dir, repeats, folds, seed, force) -> RetrainOutcome:
     champion_manifest = read_manifest(models_dir)
     champion, _ = load_bundle(models_dir)  # refuse a damaged champion before any work
     recover_stale_versions(labelled_dir)
@@ -427,45 +499,53 @@ def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info
             for label, diff in comparison["per_label"].items():
                 mlflow.log_metric(f"narratives.reviewed.{label}.challenger_minus_champion", diff)
         mlflow.log_metric("reviewed.narratives", int(on_trial.sum()))
-        challenger_dir = Path(models_dir) / CHALLENGER_DIR_NAME
-        challenger = fit_and_log(
-            mlflow, run, cases, list(config.TARGETS), challenger_dir, seed, results, data_info, narrative=(narrative_frame, readings)
-        )
-        set_alias(mlflow, config.CHALLENGER_ALIAS, challenger["registered_version"])
 
+        # Everything the rule reads is measured on held-out folds above: the challenger is fitted
+        # on all the data only if it is to be installed.
         decision = decide(
             results,
             case_study_accuracy(champion_manifest.get("narrative_metrics", {})),
-            case_study_accuracy(challenger.get("narrative_metrics", {})),
+            {},  # a retraining does not re-measure the case studies (module docstring)
             label_signal(results, ~champion_rows, seed),
             force,
             comparison,
+            column_rule(results, ~champion_rows),
         )
-        # The challenger's narrative figures are logged by fit_and_log as narratives.*.
-        for key, value in case_study_accuracy(champion_manifest.get("narrative_metrics", {})).items():
-            mlflow.log_metric(f"champion_narratives.{narrative_metric_key(key)}.accuracy", value["accuracy"])
-        mlflow.log_metrics(
-            {
-                "primary.challenger_minus_champion": decision.primary["challenger_minus_champion"],
-                "primary.standard_error": decision.primary["standard_error"],
-                "primary.threshold": decision.primary["threshold"],
-                "labels.p_value": decision.labels["p_value"],
-                "labels.observed": decision.labels["observed"],
-                "labels.shuffled_mean": decision.labels["shuffled_mean"],
-                "promoted": float(decision.promote),
-            }
-        )
-        mlflow.log_dict(asdict(decision) | {"status": decision.status, "promote": decision.promote}, "decision.json")
-        mlflow.set_tags({"decision": decision.status, "decision_reason": decision.reason[:5000]})
-        client = mlflow.MlflowClient()
-        registered = str(challenger["registered_version"])
-        client.set_model_version_tag(config.MODEL_NAME, registered, "decision", decision.status)
-        client.set_model_version_tag(config.MODEL_NAME, registered, "labelled_version", str(version["version"]))
+        log_decision(mlflow, decision)
+        challenger = {"mlflow_run_id": run.info.run_id, "registered_version": None}
         if decision.promote:
-            _install(challenger_dir, Path(models_dir))
-            set_alias(mlflow, config.MODEL_ALIAS, challenger["registered_version"])
+            folder = challenger_dir(models_dir, version["version"])
+            challenger = fit_and_log(
+                mlflow, run, cases, list(config.TARGETS), folder, seed, results, data_info, narrative=(narrative_frame, readings)
+            )
+            registered = str(challenger["registered_version"])
+            set_alias(mlflow, config.CHALLENGER_ALIAS, registered)
+            client = mlflow.MlflowClient()
+            client.set_model_version_tag(config.MODEL_NAME, registered, "decision", decision.status)
+            client.set_model_version_tag(config.MODEL_NAME, registered, "labelled_version", str(version["version"]))
+            promote(folder, Path(models_dir), int(registered))
+            shutil.rmtree(folder, ignore_errors=True)
 
     return RetrainOutcome(version, decision, results, champion_manifest, challenger)
+
+
+def log_decision(mlflow, decision: Decision) -> None:
+    """The decision's figures, its JSON and its tags on the retraining's run."""
+    mlflow.log_metrics(
+        {
+            "primary.challenger_minus_champion": decision.primary["challenger_minus_champion"],
+            "primary.standard_error": decision.primary["standard_error"],
+            "primary.threshold": decision.primary["threshold"],
+            "labels.p_value": decision.labels["p_value"],
+            "labels.observed": decision.labels["observed"],
+            "labels.shuffled_mean": decision.labels["shuffled_mean"],
+            "promoted": float(decision.promote),
+        }
+        | {f"per_label.{t}.challenger_minus_champion": r["challenger_minus_champion"] for t, r in decision.per_label.items()}
+        | {f"columns.{t}.reviewed_disagreement": r["reviewed_disagreement"] for t, r in decision.columns.items()}
+    )
+    mlflow.log_dict(asdict(decision) | {"status": decision.status, "promote": decision.promote}, "decision.json")
+    mlflow.set_tags({"decision": decision.status, "decision_reason": decision.reason[:5000]})
 
 
 def recover_stale_versions(labelled_dir: Path) -> list[dict]:
@@ -484,11 +564,3 @@ def recover_stale_versions(labelled_dir: Path) -> list[dict]:
     for entry in stale:
         print(f"labelled version {entry['version']}: {entry['decision']}; marked failed, its rows may be offered again", file=sys.stderr)
     return stale
-
-
-def _install(source: Path, target: Path) -> None:
-    """Make the challenger's bundle the one `collab score` loads. The bundle goes first: until the
-    manifest follows, the old manifest's sha256 refuses the new bundle instead of mixing the two."""
-    for name in (BUNDLE_NAME, config.MANIFEST.name):
-        with atomic_path(target / name) as tmp:
-            shutil.copyfile(source / name, tmp)

@@ -1,4 +1,6 @@
 import json
+import os
+import stat
 
 import pandas as pd
 import pytest
@@ -196,6 +198,22 @@ def test_output_paths_are_checked_input_format_first(tmp_path):
     check_output_paths(source, default_output(source), tmp_path / "report.html")
     with pytest.raises(InputError, match=r"--report .*report\.xlsx: the report is an HTML page"):
         check_output_paths(source, default_output(source), tmp_path / "report.xlsx")
+    # Issue 23, item 10: a FIFO given as -o was replaced by the output.
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="out.csv is not a regular file"):
+        check_output_paths(source, fifo)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_an_xlsx_of_more_columns_than_excel_holds_is_refused(tmp_path):
+    """Issue 23, item 7: 17,000 columns were written past Excel's 16,384."""
+    from pipeline.data.entries import check_xlsx_cells
+
+    wide = pd.DataFrame([[""] * 16_385], columns=[f"c{i}" for i in range(16_385)])
+    with pytest.raises(InputError, match="16,385 columns: an .xlsx sheet holds 16,384"):
+        check_xlsx_cells(wide)
+    check_xlsx_cells(wide.iloc[:, :16_384])
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".jsonl"])

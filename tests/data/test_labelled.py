@@ -96,3 +96,11 @@ def test_a_version_whose_retraining_died_is_failed_and_its_rows_may_come_again(r
     assert again["status"] == labelled.FAILED
     # The same rows are new again: nothing judged them.
     assert len(labelled.drop_known(reviewed, tmp_path / "labelled").accepted) == len(reviewed.accepted)
+
+
+@pytest.mark.parametrize("text", ["{}", '{"versions": {}}', '{"versions": [{"version": 1}]}', '{"versions": [{"version": 1, "status": "gone", "file": "a", "sha256": "b", "rows": 1}]}', "[1"])
+def test_a_damaged_index_is_one_line_naming_it(tmp_path, text):
+    """Issue 23, item 7: `index.json` = {} gave a traceback."""
+    (tmp_path / labelled.INDEX_NAME).write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{labelled.INDEX_NAME} is damaged"):
+        labelled.read_index(tmp_path)

@@ -21,6 +21,7 @@ from pipeline.data.reviewed import read_reviewed
 from pipeline.jobs.retraining import confirming_rows, decide, retrain
 from pipeline.modeling.evaluation import TargetResult
 from pipeline.scoring.score import score_frame
+from pipeline.scoring.workbook import write_review_workbook
 
 LABELS = ["service_field", "actor_type", "tech_applied", "tech_applicable", "sustainability", "resource_sharing"]
 
@@ -66,38 +67,62 @@ def aliases() -> dict:
 
 
 @pytest.mark.slow
-def test_a_poisoned_file_is_refused_promotion(trained, split, store):
+def test_one_poisoned_column_is_refused_and_named(trained, split, store):
+    """Issue 23, item 6: four correct columns and sustainability = O on every row passed."""
     models, data = fresh_copy(trained, store)
     frame = reviewed_frame(split[1], load_bundle(models)[0])
-    rng = np.random.default_rng(1)
-    for label in LABELS:
-        frame[label] = rng.permutation(frame[label].to_numpy().copy())
+    assert (frame["sustainability"] == "O").mean() < 0.2
+    frame["sustainability"] = "O"
     path = store / "poisoned.csv"
     write_table(frame, path)
     manifest_before = (models / "manifest.json").read_bytes()
 
-    # Two folds: the permutation test, which refuses this file, needs no more.
     outcome = retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=2)
 
     print(outcome.format())
     assert outcome.decision.status == labelled.REFUSED, outcome.decision.reason
+    assert not outcome.decision.columns["sustainability"]["passes"]
+    assert "sustainability: the champion disagrees with" in outcome.decision.reason
+    assert all(r["passes"] for t, r in outcome.decision.columns.items() if t != "sustainability")
+    assert outcome.decision.labels["passes"]  # the four good columns carry signal: not what refused it
     # Issue 13, item 10: the same rows, saved again without the BOM, are not a new version.
     again = store / "poisoned-again.csv"
     again.write_bytes(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
     with pytest.raises(InputError, match=r"already added \(labelled version 1 \(refused\)\)"):
         retrain(read_reviewed(again), split[0], data, models, repeats=1, folds=2)
-    # Registered for inspection as the challenger; the champion alias never moved to it.
-    assert aliases() == {config.CHALLENGER_ALIAS: outcome.challenger_manifest["registered_version"]}
+    # A refused challenger is not fitted: nothing registered, models/ untouched.
+    assert outcome.challenger_manifest["registered_version"] is None
+    assert mlflow.MlflowClient().search_registered_models() == []
     assert (models / "manifest.json").read_bytes() == manifest_before
-    challenger = mlflow.MlflowClient().get_model_version_by_alias(config.MODEL_NAME, config.CHALLENGER_ALIAS)
-    assert challenger.tags["decision"] == labelled.REFUSED
+    assert not (models / "challengers").exists() or not any((models / "challengers").iterdir())
     [entry] = labelled.read_index(data)
     assert entry["status"] == labelled.REFUSED and entry["rows"] == len(split[1]) - 1
-    assert not outcome.decision.labels["passes"]
     assert labelled.training_versions(data) == []
     run = mlflow.get_run(outcome.challenger_manifest["mlflow_run_id"])
     assert run.data.tags["decision"] == labelled.REFUSED
     assert "service_field.champion.macro_f1_mean" in run.data.metrics
+    assert run.data.metrics["columns.sustainability.reviewed_disagreement"] > 0.5
+
+
+def test_shuffled_labels_fail_the_permutation_test():
+    """The file whose every column is shuffled across rows: its labels agree with the champion's
+    out-of-fold probabilities no better than chance."""
+    from pipeline.jobs.retraining import label_signal
+
+    rng = np.random.default_rng(0)
+    truth = rng.choice(["O", "X"], size=200, p=[0.3, 0.7])
+    # A champion that is right on 85 % of rows, confidently.
+    right = rng.random(200) < 0.85
+    p_o = np.where((truth == "O") == right, 0.8, 0.2)
+    result = TargetResult("t", ["O", "X"])
+    result.oof_proba = {"champion": np.column_stack([p_o, 1 - p_o])}
+    new = np.zeros(200, dtype=bool)
+    new[100:] = True
+    result.truth = truth
+    assert label_signal({"t": result}, new)["passes"]
+    result.truth = truth.copy()
+    result.truth[100:] = rng.permutation(truth[100:])
+    assert not label_signal({"t": result}, new)["passes"]
 
 
 @pytest.mark.slow
@@ -107,12 +132,15 @@ def test_a_corrected_file_retrains_and_promotes(trained, split, store):
     frame = reviewed_frame(split[1], load_bundle(models)[0], narratives=True)
     told = int((frame["사업내용"] != "").sum())
     assert told > 20
-    write_table(frame, path)
+    # As a reviewer returns it: the workbook `collab score -o .xlsx` writes (Korean headers, sheet 검토).
+    mapping = {"id": "번호", "region": "지자체", "title": "사업명", "description": "사업내용"}
+    write_review_workbook(frame, path, mapping, "held-out.csv", None, {})
 
     outcome = retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=3)
 
     print(outcome.format())
     assert outcome.decision.status == labelled.PROMOTED, outcome.decision.reason
+    assert all(r["passes"] for r in outcome.decision.columns.values()) and set(outcome.decision.per_label) == set(config.TARGETS)
     # The reviewed narratives train the challenger's narrative side, and are judged on trial.
     assert outcome.decision.narratives["reviewed"]["rows_on_trial"] == told
     assert outcome.challenger_manifest["narrative_data"]["rows"] == 286 + told
