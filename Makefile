@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.installed-spark
 
-.PHONY: setup run dataset train evaluate retrain bench bench-learning bench-spark mlflow-ui serve chromium java spark test test-fast clean
+.PHONY: setup run dataset train evaluate retrain bench bench-learning bench-spark mlflow-ui notebooks serve chromium java spark test test-fast clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ bench-spark: spark
 	$(BIN)/python bench/bench_spark.py
 
 # MLflow 3.17 opens an experiment on its GenAI overview unless the address asks for runs.
+# Both notebooks executed, outputs and figures kept, into notebooks/executed/ (02 reads the champion:
+# `make run` first).
+notebooks: $(STAMP) chromium
+	$(BIN)/python notebooks/execute.py
+
 mlflow-ui: $(STAMP)
 	@echo "open $$($(BIN)/python -c 'from pipeline import tracking; print(tracking.ui_address(5000))' 2>/dev/null)"
 	$(BIN)/mlflow ui --backend-store-uri sqlite:///mlruns/mlflow.db --port 5000
@@ -76,17 +81,17 @@ dataset: $(STAMP)
 
 ## The report tests render HTML in Debian's headless Chromium (with a Korean font).
 chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@{ command -v chromium >/dev/null && [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ]; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 # Everything, as CI runs it, on both cores (pytest-xdist; the workers share one trained model);
 # the 25 slowest tests are listed at the end.
 test: $(STAMP) chromium spark
-	$(BIN)/python -m pytest -q -n 2 --durations=25
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal --durations=25
 
 ## A developer's loop: everything but the few tests marked slow (whole retrainings, Spark, the
 ## browser, the served model).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 --durations=10 -m "not slow"
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal --durations=10 -m "not slow"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

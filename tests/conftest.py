@@ -126,3 +126,20 @@ def awkward_entries():
     frame.loc[6, "번호"] = frame.loc[10, "번호"]
     frame.loc[7, "사업명"] = "=HYPERLINK(\"http://example.org\")"
     return frame
+
+
+# pytest-xdist's `worksteal` (make test) gives each worker one half of the collection in order and
+# lets an idle worker take from the other's queue. So: the longest test after the trained model (a
+# whole retraining) first, then the other tests that need the trained model, then those that do
+# not. The worker with the first half trains and goes straight on to the retraining, the other
+# starts on the half that needs no model, and later takes trained tests from the first.
+FIRST = ("tests/jobs/test_retraining.py::test_a_corrected_file_retrains_and_promotes",)
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        if item.nodeid in FIRST:
+            return 0
+        return 1 if "trained" in getattr(item, "fixturenames", ()) else 2
+
+    items.sort(key=rank)

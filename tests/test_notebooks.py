@@ -39,4 +39,6 @@ def test_evaluation_notebook_reads_the_champion_from_mlflow(trained, monkeypatch
     text = _text(notebook)
     assert manifest["mlflow_run_id"] in text
     assert "char_ngram_lr" in text and "proba_truth" in text
+    # Issue 21, item 5: the narrative side, per length, its confusion matrices and worst errors.
+    assert "first_2" in text and "evidence now" in text and "narrative_only" in text
     assert any(o.get("data", {}).get("image/png") for c in notebook.cells for o in c.get("outputs", []))

@@ -1,8 +1,9 @@
 """Reading a reviewer-corrected scored file: which rows can become training data, and why not.
 
 A reviewed file is what `collab score` wrote, with the label columns corrected by a reviewer in
-Excel (saved as .xlsx or CSV in UTF-8 or CP949) and `review_mark` set to 검토완료 (or O) on each
-row the reviewer checked. Only marked rows are read: a file returned unchanged would teach the
+Excel (the workbook's 검토 sheet, whose Korean headers are read back to the columns they stand
+for, or a CSV in UTF-8 or CP949) and `review_mark` (검토 표시) set to 검토완료 (or O) on each row
+the reviewer checked. Only marked rows are read: a file returned unchanged would teach the
 models their own predictions. Nothing is coerced: a label must be spelled exactly as the report
 writes it ("지자체-민간", "O", "△"); a marked row with a wrong or missing label is left out and
 reported with the line (CSV) or row (.xlsx) where the reviewer can find it.
@@ -127,7 +128,9 @@ def read_reviewed(
     overrides = parse_column_overrides(columns)
     table = read_table(path, encoding, sheet, overrides, header_row=header_row)
     frame, used = table.frame, table.encoding
-    frame.columns = [str(c) for c in frame.columns]
+    # The reviewer's workbook (sheet 검토) names the model's columns in Korean.
+    korean = {header: column for column, header in config.REVIEW_HEADERS.items()}
+    frame.columns = [korean.get(str(c).strip(), str(c)) for c in frame.columns]
     mapping = resolve_columns(list(frame.columns), overrides)
     missing = [c for c in REQUIRED_LABELS if c not in frame.columns]
     if missing:

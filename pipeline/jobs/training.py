@@ -24,6 +24,7 @@ from pipeline.data.narrative_corpus import excluded_groups, load_narratives, tra
 from pipeline.modeling.evaluation import TargetResult, evaluate_targets
 from pipeline.modeling.models import make_classifier, target_labels
 from pipeline.modeling.narrative_evaluation import evaluate_narrative_models, evaluate_sub_types
+from pipeline.modeling.narrative_models import narrative_labels
 from pipeline.modeling.verdicts import fit_verdicts
 from pipeline.reading.narratives import read_narratives
 from pipeline.reading.subtypes import SubTypeRanker
@@ -101,10 +102,6 @@ def _alias(label: str) -> str:
     return config.LABEL_ALIASES.get(label, label)
 
 
-def _metric_key(label: str) -> str:
-    return _alias(label).replace("/", "-").replace(" ", "_")
-
-
 def log_evaluation(mlflow, results: dict[str, TargetResult], cases: pd.DataFrame) -> None:
     """What a model owner looks at, per target: macro-F1 and accuracy of every estimator, per-class
     metrics, confusion matrices, calibration, out-of-fold predictions and MLflow's own classifier
@@ -122,11 +119,9 @@ def log_evaluation(mlflow, results: dict[str, TargetResult], cases: pd.DataFrame
         y = target_labels(cases, target).to_numpy()
         for name in (n for n in REPORTED_ESTIMATORS if n in result.oof):
             predicted = result.oof[name]
+            # Per-class precision, recall and F1 go in the JSON beside the matrix, not among the
+            # run's metrics: a run page should read as a handful of named figures per target.
             report = classification_report(y, predicted, labels=result.labels, output_dict=True, zero_division=0)
-            for label in result.labels:
-                mlflow.log_metrics(
-                    {f"{target}.{name}.{_metric_key(label)}.{m}": report[label][m] for m in ("precision", "recall", "f1-score")}
-                )
             matrix = confusion_matrix(y, predicted, labels=result.labels)
             mlflow.log_dict(
                 {"labels": result.labels, "matrix": matrix.tolist(), "report": report},
@@ -213,18 +208,57 @@ def narrative_metric_key(label: str) -> str:
     return label.replace(" ", "_").replace("(", "").replace(")", "")
 
 
-def log_narrative_evaluation(mlflow, result: dict, sub_types: dict | None = None) -> None:
-    """Every figure of a narrative evaluation as `narratives.<section>.<label>.<estimator>.<metric>`,
-    the sub-type figures as `narratives.case_studies.<label>.accuracy`, the whole as JSON."""
-    for section in ("narratives", "appendix_narratives", "case_studies"):
-        for label, by_name in result[section].items():
-            for name, metrics in by_name.items():
-                values = {f"narratives.{section}.{label}.{name}.{k}": v for k, v in (metrics or {}).items() if v is not None}
-                mlflow.log_metrics(values)
+# The narrative figures logged as metrics: on the appendix narratives (the kind of text a year's
+# entries are), each estimator's headline figures; everything else is in evaluation/narratives.json.
+NARRATIVE_METRICS: tuple[str, ...] = ("accuracy", "macro_f1", "roc_auc", "flagged_rate")
+
+
+def log_narrative_evaluation(mlflow, result: dict, sub_types: dict | None = None, truth: dict | None = None) -> None:
+    """The narrative evaluation: `narratives.appendix_narratives.<label>.<estimator>.<metric>` for
+    NARRATIVE_METRICS, the verdict's accuracy on the case studies and the sub-type figures as
+    `narratives.case_studies.<label>.accuracy`, the whole as JSON; with `truth` (label -> true
+    labels of every narrative), the verdict's out-of-fold confusion matrix and reliability diagram
+    per label, Korean class names, under evaluation/narratives/."""
+    for label, by_name in result["appendix_narratives"].items():
+        for name, metrics in by_name.items():
+            values = {f"narratives.appendix_narratives.{label}.{name}.{k}": v for k, v in (metrics or {}).items() if k in NARRATIVE_METRICS and v is not None}
+            mlflow.log_metrics(values)
+    for label, by_name in result["case_studies"].items():
+        if (by_name.get("model") or {}).get("accuracy") is not None:
+            mlflow.log_metric(f"narratives.case_studies.{label}.accuracy", by_name["model"]["accuracy"])
     for label, v in (sub_types or {}).items():
         mlflow.log_metric(f"narratives.case_studies.{narrative_metric_key(label)}.accuracy", v["accuracy"])
     mlflow.log_dict({k: v for k, v in result.items() if k != "oof"}, "evaluation/narratives.json")
     mlflow.log_dict(result["oof"], "evaluation/narratives_oof.json")
+    if truth:
+        _log_narrative_figures(mlflow, result["oof"], truth, result["n"])
+
+
+def _log_narrative_figures(mlflow, oof: dict, truth: dict, n: dict) -> None:
+    import matplotlib.pyplot as plt
+
+    from pipeline.modeling.calibration import reliability_table
+    from pipeline.modeling.plots import confusion_figure, reliability_figure
+
+    for label, by_name in oof.items():
+        if "model" not in by_name or label not in truth:
+            continue
+        y = np.asarray(truth[label])
+        predicted = np.asarray(by_name["model"]["predicted"], dtype=object)
+        labels = sorted(set(y) | {p for p in predicted if p is not None})
+        matrix = confusion_matrix(y, predicted, labels=labels)
+        header = config.REVIEW_HEADERS.get(label, label)
+        mlflow.log_dict({"labels": labels, "matrix": matrix.tolist()}, f"evaluation/narratives/{label}/model_confusion.json")
+        fig = confusion_figure(matrix, labels, f"{header}: 판정 (교차검증, 서술 {n['narratives']}건)")
+        mlflow.log_figure(fig, f"evaluation/narratives/{label}/model_confusion.png")
+        plt.close(fig)
+        p_yes = by_name["model"].get("p_yes")
+        if p_yes is not None and labels == [config.MARK_YES, config.MARK_NO]:
+            p = np.asarray(p_yes, dtype=float)
+            table = reliability_table(y, np.column_stack([p, 1 - p]), labels)
+            fig = reliability_figure({"model": table}, f"{header}: 신뢰도 (교차검증)")
+            mlflow.log_figure(fig, f"evaluation/narratives/{label}/reliability.png")
+            plt.close(fig)
 
 
 def narrative_summary(result: dict, sub_types: dict | None = None) -> dict:
@@ -244,7 +278,17 @@ def evaluate_narratives(mlflow, frame: pd.DataFrame, readings: list, cases: pd.D
     and rank the case studies' sub-types, log every figure; returns narrative_summary."""
     result = evaluate_narrative_models(frame, readings, cases, repeats, folds, seed)
     sub_types = evaluate_sub_types(load_case_studies(), load_sub_types())
-    log_narrative_evaluation(mlflow, result, sub_types)
+    truth = {label: narrative_labels(frame, label) for label in result["oof"] if label in frame.columns}
+    log_narrative_evaluation(mlflow, result, sub_types, truth)
+    # Each narrative with the verdict's out-of-fold label and P(O), for the notebook's worst errors.
+    table = frame[["key", "title", "description"]].reset_index(drop=True)
+    for label, by_name in result["oof"].items():
+        if "model" in by_name and label in truth:
+            table[f"{label}.truth"] = truth[label]
+            table[f"{label}.predicted"] = by_name["model"]["predicted"]
+            if by_name["model"].get("p_yes") is not None:
+                table[f"{label}.p_yes"] = np.round(by_name["model"]["p_yes"], 4)
+    mlflow.log_text(table.to_csv(index=False), "evaluation/narratives/oof_predictions.csv")
     return narrative_summary(result, sub_types)
 
 
@@ -423,4 +467,47 @@ def fit_and_log(
     )
     if register:
         manifest["registered_version"] = int(info.registered_model_version)
+        describe_registered(mlflow.MlflowClient(), manifest)
     return manifest
+
+
+MODEL_DESCRIPTION = (
+    "협업행정 우수사례 1차 분류 (collab-classifier). Input: a table with `title` (사업명) and optional "
+    "`description` (사업내용), `region`, `id`. Output: service_field, actor_type, tech_applied, "
+    "tech_applicable, resource_sharing, sustainability, meets_criteria, model_type, sub_type, each "
+    "with a calibrated probability, review reasons and evidence sentences. Rows with a description "
+    "are decided by a learned pool of the title and narrative models; rows without, by the title "
+    "models. Trained on the KRILA report's 601 appendix cases and its narratives, plus reviewed "
+    "files (`collab retrain`). Load: models:/collab-classifier@champion."
+)
+
+
+def describe_registered(client, manifest: dict) -> None:
+    """The registered model's description, and its new version's: data versions, excluded ids and
+    the headline figures, so the registry says what each version is without opening its run."""
+    client.update_registered_model(config.MODEL_NAME, description=MODEL_DESCRIPTION)
+    data, excluded = manifest.get("data", {}), manifest.get("excluded") or {}
+    lines = [
+        f"Data: {data.get('rows', '?')} cases ({data.get('source', '?')}), labelled versions "
+        f"{data.get('labelled_versions') or 'none'}, sha256 {str(data.get('sha256', ''))[:12]}; "
+        f"{manifest.get('narrative_data', {}).get('rows', '?')} narratives.",
+        f"Excluded: {excluded.get('ids', 0)} ids (sha256 {str(excluded.get('ids_sha256', ''))[:12] or '-'}).",
+    ]
+    metrics = manifest.get("metrics") or {}
+    if metrics:
+        lines.append(
+            "Title models, grouped CV macro-F1 (model / char n-gram / majority): "
+            + "; ".join(
+                f"{t} {m['model']['macro_f1_mean']:.3f} / {m['char_ngram_lr']['macro_f1_mean']:.3f} / {m['majority']['macro_f1_mean']:.3f}"
+                for t, m in metrics.items()
+                if {"model", "char_ngram_lr", "majority"} <= set(m)
+            )
+        )
+    appendix = (manifest.get("narrative_metrics") or {}).get("appendix_narratives", {})
+    if appendix:
+        lines.append(
+            "Verdicts on the appendix narratives, grouped CV accuracy: "
+            + "; ".join(f"{label} {v['model']['accuracy']:.3f}" for label, v in appendix.items() if v.get("model"))
+        )
+    lines.append(f"Run {manifest.get('mlflow_run_id', '?')}, created {manifest.get('created', '?')}.")
+    client.update_model_version(config.MODEL_NAME, str(manifest["registered_version"]), description="\n".join(lines))

@@ -1,7 +1,10 @@
-"""The reviewer's HTML report: one self-contained page (no network), summary first, then entries.
+"""The reviewer's HTML report: one self-contained page (no network), the entries first.
 
-Charts are inline SVG, sorting and filtering a few lines of inline JavaScript, and each entry's
-narrative is shown with the evidence sentences highlighted by criterion.
+Counts in a line of cards, then the entries in 검토 순서 (sortable by any column: the label
+columns sort by the probability each label was given), each with its review reasons and uncertain
+labels, and its narrative with the evidence sentences highlighted by criterion; the charts and the
+cross-tables a reviewer compares with the report's [표 2-2]/[표 2-3] in a section below. Charts
+are inline SVG, sorting and filtering a few lines of inline JavaScript.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.io import atomic_write_text
-from pipeline.scoring.score import CRITERIA
+from pipeline.scoring.score import CRITERIA, review_order
 
 _COLOURS = {
     "tech_applied": "#cfe8ff",
@@ -44,6 +47,8 @@ tr.err td{color:#999}.yes{color:#1a7f37;font-weight:bold}.no{color:#999}.part{co
 details{margin:4px 0}summary{cursor:pointer;color:#0550ae}.narr{white-space:pre-wrap;background:#fafafa;padding:8px;border-radius:6px;line-height:1.6}
 mark{padding:0 2px;border-radius:3px}li.against{color:#555}.legend span{padding:2px 6px;margin-right:6px;border-radius:3px}
 .filters{margin:10px 0;display:flex;gap:10px;flex-wrap:wrap}.filters select,.filters input{padding:4px}
+small.p{color:#777;margin-left:3px}.unc{color:#8a5a00}.cross td,.cross th{text-align:right}.cross{width:auto;margin:8px 0 16px}
+h1{margin:0 0 4px}.meta{margin:0 0 8px;color:#555}.card{padding:6px 12px}.card b{font-size:20px}
 """
 
 _JS = """
@@ -121,6 +126,33 @@ def _highlight(text: str, spans_json: str) -> str:
     return "".join(out)
 
 
+def _labelled(row: pd.Series, label: str, shown: str | None = None) -> str:
+    """A label's cell: its value with the probability it was given, sorted by that probability."""
+    proba = row.get(f"{label}_proba")
+    if proba is None or proba != proba:  # no probability: an unscored row
+        return f"<td>{shown if shown is not None else _e(row[label])}</td>"
+    return f'<td data-v="{proba}">{shown if shown is not None else _e(row[label])}<small class="p">{proba:.2f}</small></td>'
+
+
+_CROSS_TITLES = {
+    "service_field x tech_applied": "서비스 분야 × 과학기술 적용 ([표 2-2]와 비교)",
+    "service_field x meets_criteria": "서비스 분야 × 자원공유·지속가능성 충족 ([표 2-3]과 비교)",
+}
+
+
+def _cross_tables(summary: dict) -> str:
+    out = []
+    for name, table in summary.get("cross_tables", {}).items():
+        columns = sorted({c for row in table.values() for c in row})
+        head = "".join(f"<th>{_e(c)}</th>" for c in columns)
+        body = "".join(
+            f"<tr><th>{_e(field)}</th>" + "".join(f"<td>{row.get(c, 0)}</td>" for c in columns) + "</tr>"
+            for field, row in table.items()
+        )
+        out.append(f"<h3>{_e(_CROSS_TITLES.get(name, name))}</h3><table class=\"cross\"><thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return "".join(out)
+
+
 def render(scored: pd.DataFrame, summary: dict, mapping: dict[str, str], source: str) -> str:
     """The whole page as a string."""
     title_col, desc_col = mapping.get("title"), mapping.get("description")
@@ -135,21 +167,25 @@ def render(scored: pd.DataFrame, summary: dict, mapping: dict[str, str], source:
         '<option value="no">아니오</option></select></label><label>검색 <input id="q" type="search"></label>'
     )
     body_rows = []
-    for n, (_, row) in enumerate(scored.iterrows(), 1):
+    scored = scored.assign(_n=range(1, len(scored) + 1), _order=review_order(scored)).sort_values("_order", kind="stable")
+    for _, row in scored.iterrows():
+        n = row["_n"]
         flag, err = bool(row["needs_review"]), bool(row["error"])
         attrs = " ".join(f'data-{k}="{_e(row[k])}"' for k in ("service_field", "actor_type", "meets_criteria", "model_type"))
         cls = "entry" + (" flag" if flag else "") + (" err" if err else "")
+        review = ("검토 필요: " + _e(row["review_reasons"])) if flag else ""
+        if row["uncertain_labels"]:
+            review += f'<div class="unc">불확실: {_e(row["uncertain_labels"])}</div>'
         cells = [
+            f'<td data-v="{row["_order"]}" title="검토 우선도 {_e(row["review_priority"])}">{row["_order"]}</td>',
             f'<td data-v="{n}">{_e(row[id_col]) if id_col else n}</td>',
             f"<td>{_e(row[region_col]) if region_col else ''}</td>",
             f"<td>{_e(row[title_col])}</td>",
-            f"<td>{_e(row['service_field'])}</td>",
-            f"<td>{_e(row['actor_type'])}</td>",
-            *(f"<td>{_mark(row[c])}</td>" for c in (*CRITERIA, "meets_criteria")),
-            f"<td>{_e(row['sub_type'])}</td>",
-            f'<td data-v="{_e(row["service_field_proba"])}">{_e(row["service_field_proba"])}</td>',
+            *(_labelled(row, c) for c in ("service_field", "actor_type")),
+            *(_labelled(row, c, _mark(row[c])) for c in (*CRITERIA, "meets_criteria")),
+            _labelled(row, "sub_type"),
             # An unscored row's reason already holds its error (see scoring/reasons.py).
-            f"<td>{'검토 필요: ' + _e(row['review_reasons']) if flag else ''}</td>",
+            f"<td>{review}</td>",
         ]
         body_rows.append(f'<tr class="{cls}" {attrs} data-review="{"yes" if flag else "no"}">{"".join(cells)}</tr>')
         narrative = row[desc_col] if desc_col else ""
@@ -164,29 +200,30 @@ def render(scored: pd.DataFrame, summary: dict, mapping: dict[str, str], source:
                 for c in CRITERIA
             )
             body_rows.append(
-                f'<tr class="detail"><td></td><td colspan="12"><details><summary>근거와 사업내용 보기</summary>'
+                f'<tr class="detail"><td></td><td colspan="13"><details><summary>근거와 사업내용 보기</summary>'
                 f"<ul>{evidence}<li><b>참여주체</b>: {_e(row['evidence_actors'])}</li></ul>"
                 f'<div class="narr">{_highlight(str(narrative), row["evidence_spans"])}</div></details></td></tr>'
             )
-    headers = ["번호", "지자체", "사업명", "서비스 분야", "주체 유형", "과학기술 적용", "적용 가능성", "자원공유",
-               "지속가능성", "기준 충족", "하위유형", "분야 확률", "검토"]
+    headers = ["검토 순서", "번호", "지자체", "사업명", "서비스 분야", "주체 유형", "과학기술 적용", "적용 가능성", "자원공유",
+               "지속가능성", "기준 충족", "하위유형", "검토"]
     legend = "".join(f'<span style="background:{_COLOURS[c]}">{_NAMES[c]}</span>' for c in CRITERIA)
     charts = "".join(
         _bar_chart(_NAMES[k], summary["counts"].get(k, {})) for k in ("service_field", "actor_type", "meets_criteria", "sub_type")
     )
     return f"""<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>협업행정 사례 1차 검토 보고서</title>
 <style>{_CSS}</style></head><body>
-<h1>협업행정 사례 1차 검토 보고서</h1><p>입력: {_e(source)}</p>
+<h1>협업행정 사례 1차 검토 보고서</h1><p class="meta">입력: {_e(source)} · <a href="#summary">요약과 교차표</a></p>
 <div class="cards"><div class="card">전체 행<b id="n-rows">{summary['rows']}</b></div>
 <div class="card">평가됨<b id="n-scored">{summary['scored']}</b></div>
 <div class="card">기준 충족 (자원공유·지속가능성)<b id="n-meets">{summary['meets_criteria']}</b></div>
 <div class="card">검토 필요<b id="n-review">{summary['needs_review']}</b></div>
 <div class="card">오류<b id="n-errors">{summary['errors']}</b></div></div>
-<h2>요약</h2><div class="charts">{charts}</div>
-<h2>사례 (<span id="shown">{summary['rows']}</span>건 표시)</h2>
-<div class="filters">{filters}</div><p class="legend">근거 표시: {legend}</p>
+<h2>사례 (<span id="shown">{summary['rows']}</span>건 표시, 검토 순서대로)</h2>
+<div class="filters">{filters}</div><p class="legend">근거 표시: {legend} · 머리글을 누르면 정렬(분류 열은 확률 순)</p>
 <table id="entries"><thead><tr>{"".join(f"<th>{h}</th>" for h in headers)}</tr></thead>
 <tbody>{"".join(body_rows)}</tbody></table>
+<h2 id="summary">요약</h2><div class="charts">{charts}</div>
+{_cross_tables(summary)}
 <script>{_JS}</script></body></html>"""
 
 

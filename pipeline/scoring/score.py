@@ -70,19 +70,31 @@ def normalised_entropy(proba: np.ndarray) -> np.ndarray:
     return -(p * np.log(p)).sum(axis=1) / np.log(proba.shape[1])
 
 
-def rank_for_review(scored: pd.DataFrame) -> pd.DataFrame:
-    """The scored rows, most useful to review first: uncertainty sampling.
+def review_order(scored: pd.DataFrame) -> np.ndarray:
+    """검토 순서 of each row (1 = read first): one order that merges the three signals a reviewer
+    has. Rows flagged `needs_review` come first, then the other scored rows, then the rows that
+    could not be scored (a label cannot train on them); within each, rows with more uncertain
+    labels first, then by `review_priority` (uncertainty sampling: the mean normalised entropy,
+    over the five learned labels, of the probabilities each row was decided with, so a reviewer's
+    label on the top rows tells the models most); ties keep the input's order."""
+    failed = scored["error"].astype(str).ne("").to_numpy()
+    flagged = scored["needs_review"].astype(bool).to_numpy() & ~failed
+    group = np.where(failed, 2, np.where(flagged, 0, 1))
+    uncertain = scored["uncertain_labels"].fillna("").astype(str).map(lambda v: len([p for p in v.split(why.SEPARATOR) if p])).to_numpy()
+    priority = pd.to_numeric(scored["review_priority"], errors="coerce").fillna(-1.0).to_numpy()
+    order = np.lexsort((np.arange(len(scored)), -priority, -uncertain, group))
+    ranks = np.empty(len(scored), dtype=np.int64)
+    ranks[order] = np.arange(1, len(scored) + 1)
+    return ranks
 
-    `review_priority` is the mean normalised entropy, over the five learned labels, of the
-    probabilities each row was decided with (the calibrated narrative models' when it has a
-    narrative, the title models' otherwise), so a reviewer's label on the top rows tells the
-    models most. Rows that could not be scored come last (a label cannot train on them). `review_rank` (1 = first)
-    and `input_row` (position in the input, 1 = first data row) are added in front; no row is lost.
-    """
-    ranked = scored.assign(input_row=np.arange(1, len(scored) + 1))
-    ranked = ranked.sort_values("review_priority", ascending=False, kind="stable", na_position="last")
+
+def rank_for_review(scored: pd.DataFrame) -> pd.DataFrame:
+    """The scored rows in 검토 순서 (`review_order`). `review_rank` (1 = first) and `input_row`
+    (position in the input, 1 = first data row) are added in front; no row is lost."""
+    ranked = scored.assign(input_row=np.arange(1, len(scored) + 1), review_rank=review_order(scored))
+    ranked = ranked.sort_values("review_rank", kind="stable")
     ranked.insert(0, "input_row", ranked.pop("input_row"))
-    ranked.insert(0, "review_rank", np.arange(1, len(ranked) + 1))
+    ranked.insert(0, "review_rank", ranked.pop("review_rank"))
     return ranked
 
 

@@ -64,6 +64,18 @@ def test_registered_model_loads_by_alias_and_predicts(trained):
     artifacts = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id, "evaluation/actor_type")}
     for name in ("model_confusion.png", "model_confusion.json", "reliability.png", "model_reliability.json", "oof_predictions.csv"):
         assert f"evaluation/actor_type/{name}" in artifacts
+    # Issue 21, item 4: the narrative side's verdicts have their own figures; the run page reads
+    # as named figures (per-class ones are in the JSON beside each matrix); the registry says what
+    # each version is.
+    narrative = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id, "evaluation/narratives/actor_type")}
+    assert {"evaluation/narratives/actor_type/model_confusion.png", "evaluation/narratives/actor_type/model_confusion.json"} <= narrative
+    sustainability = {a.path for a in mlflow.MlflowClient().list_artifacts(run.info.run_id, "evaluation/narratives/sustainability")}
+    assert "evaluation/narratives/sustainability/reliability.png" in sustainability
+    assert len(run.data.metrics) < 300
+    client = mlflow.MlflowClient()
+    assert "models:/collab-classifier@champion" in client.get_registered_model(config.MODEL_NAME).description
+    described = client.get_model_version(config.MODEL_NAME, str(manifest["registered_version"])).description
+    assert "Data:" in described and "Excluded: 1 ids" in described and "Verdicts on the appendix narratives" in described
     # MLflow's own classifier evaluation, macro-averaged, in one child run per target.
     children = mlflow.search_runs(filter_string=f"tags.mlflow.parentRunId = '{run.info.run_id}'")
     assert sorted(children["tags.target"]) == sorted(config.TARGETS)

@@ -74,3 +74,44 @@ def test_highlight_marks_the_evidence_text():
     html = _highlight(text, spans)
     assert re.search(r"<mark[^>]*>조례를 제정함</mark>", html)
     assert html.endswith("주민이 참여함") and "<script" not in _highlight("<script>", "")
+
+
+MEASURE = (
+    "<script>const r=document.querySelector('#entries tbody tr.entry').getBoundingClientRect();"
+    "document.body.dataset.firstRow=Math.round(r.bottom);document.body.dataset.screen=innerHeight;"
+    "document.body.dataset.summary=Math.round(document.getElementById('summary').getBoundingClientRect().top)</script>"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [1024, 1400])
+def test_the_first_entry_is_on_the_first_screen(page, width):
+    """Issue 21, item 3: four charts stood ~1,200 px above the first entry. Measured by the
+    browser's own layout at width x 768, and a screenshot of that first screen."""
+    import struct
+
+    path, _, _ = page
+    probe = path.with_name(f"probe-{width}.html")
+    probe.write_text(path.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8")
+    size = [f"--window-size={width},768", f"--user-data-dir={path.parent / f'profile-{width}'}", "--hide-scrollbars"]
+    dom = subprocess.run(
+        [CHROMIUM, *FLAGS, *size, "--virtual-time-budget=3000", "--dump-dom", probe.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+    ).stdout
+    first_row = int(re.search(r'data-first-row="(-?\d+)"', dom).group(1))
+    screen = int(re.search(r'data-screen="(\d+)"', dom).group(1))
+    summary = int(re.search(r'data-summary="(-?\d+)"', dom).group(1))
+    assert 0 < first_row <= screen <= 768, (first_row, screen)
+    assert summary > first_row  # the charts and cross-tables come after the entries
+    shot = path.parent / f"report-{width}x768.png"
+    subprocess.run([CHROMIUM, *FLAGS, *size, f"--screenshot={shot}", path.as_uri()], capture_output=True, timeout=120, check=True)
+    assert struct.unpack(">II", shot.read_bytes()[16:24]) == (width, 768)
+
+
+def test_the_page_shows_order_probabilities_uncertainty_and_cross_tables(page):
+    path, scored, _ = page
+    text = path.read_text(encoding="utf-8")
+    assert "<th>검토 순서</th>" in text and '<small class="p">' in text
+    assert text.index('id="entries"') < text.index('id="summary"') < text.index("서비스 분야 × 과학기술 적용")
+    uncertain = scored.loc[scored["uncertain_labels"] != "", "uncertain_labels"]
+    assert not len(uncertain) or f"불확실: {uncertain.iloc[0]}" in text

@@ -52,6 +52,13 @@ def test_score_spark_gives_every_column_of_collab_score(spark, bundle, awkward_e
     # The driver reads the registry too; conftest clears the store's address before each test.
     monkeypatch.setenv("MLFLOW_TRACKING_URI", trained[1])
     monkeypatch.setenv("MLFLOW_REGISTRY_URI", trained[1])
+    import mlflow
+
+    from pipeline import config
+
+    # The registry's champion is the suite's trained model, the bundle `expected` is scored with.
+    champion = mlflow.MlflowClient(trained[1], trained[1]).get_model_version_by_alias(config.MODEL_NAME, config.MODEL_ALIAS)
+    assert (str(champion.version), champion.run_id) == ("1", trained[2]["mlflow_run_id"])
     frame = awkward_entries
     # Three partitions: the repeated id (rows 1 and 20) is scored in two separate Arrow batches.
     df = spark.createDataFrame(frame).repartition(3)
