@@ -136,7 +136,7 @@ def test_a_corrected_file_retrains_and_promotes(trained, split, store):
     mapping = {"id": "번호", "region": "지자체", "title": "사업명", "description": "사업내용"}
     write_review_workbook(frame, path, mapping, "held-out.csv", None, {})
 
-    outcome = retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=3)
+    outcome = retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=2)
 
     print(outcome.format())
     assert outcome.decision.status == labelled.PROMOTED, outcome.decision.reason
@@ -166,7 +166,7 @@ def test_a_corrected_file_retrains_and_promotes(trained, split, store):
 
     # The same file again is refused before any training.
     with pytest.raises(InputError, match=r"already added \(labelled version 1 \(promoted\)\)"):
-        retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=3)
+        retrain(read_reviewed(path), split[0], data, models, repeats=1, folds=2)
 
 
 def _result(target: str, model: list[float], champion: list[float]) -> TargetResult:

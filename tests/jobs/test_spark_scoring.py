@@ -51,10 +51,14 @@ def test_a_parquet_output_is_a_folder_that_only_replaces_an_earlier_one(trained,
     source = tmp_path / "entries.parquet"
     awkward_entries.head(4).to_parquet(source)
     output = tmp_path / "scored.parquet"
-    for _ in range(2):  # the second run replaces the first
-        summary = score_file(source, output)
+    # An earlier run's output, as Spark leaves it (its _SUCCESS marks it as Spark's): replaced whole.
+    output.mkdir()
+    (output / "_SUCCESS").write_bytes(b"")
+    (output / "part-00000-earlier.parquet").write_bytes(b"earlier")
+    summary = score_file(source, output)
     back = pd.read_parquet(output)
     assert summary.rows == len(back) == 4 and "sub_type_proba" in back.columns
+    assert not (output / "part-00000-earlier.parquet").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["entries.parquet", "scored.parquet"]
 
 
