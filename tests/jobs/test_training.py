@@ -77,7 +77,8 @@ def test_registered_model_loads_by_alias_and_predicts(trained):
     described = client.get_model_version(config.MODEL_NAME, str(manifest["registered_version"])).description
     assert "Data:" in described and "Excluded: 1 ids" in described and "Verdicts on the appendix narratives" in described
     # MLflow's own classifier evaluation, macro-averaged, in one child run per target.
-    children = mlflow.search_runs(filter_string=f"tags.mlflow.parentRunId = '{run.info.run_id}'")
+    # The run's own experiment: search_runs' default is whichever experiment an earlier test set active.
+    children = mlflow.search_runs([run.info.experiment_id], filter_string=f"tags.mlflow.parentRunId = '{run.info.run_id}'")
     assert sorted(children["tags.target"]) == sorted(config.TARGETS)
     assert children["metrics.f1_score"].between(0, 1).all()
 
