@@ -521,9 +521,10 @@ def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info
             registered = str(challenger["registered_version"])
             set_alias(mlflow, config.CHALLENGER_ALIAS, registered)
             client = mlflow.MlflowClient()
-            client.set_model_version_tag(config.MODEL_NAME, registered, "decision", decision.status)
             client.set_model_version_tag(config.MODEL_NAME, registered, "labelled_version", str(version["version"]))
             promote(folder, Path(models_dir), int(registered))
+            # Tagged once it is the champion: a promotion rolled back leaves the version untagged.
+            client.set_model_version_tag(config.MODEL_NAME, registered, "decision", decision.status)
             shutil.rmtree(folder, ignore_errors=True)
 
     return RetrainOutcome(version, decision, results, champion_manifest, challenger)
