@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline import config
+
 SEPARATOR = "; "
 
-# The report's names for the labels, as a reviewer reads them.
+# The report's names for the labels, as a reviewer reads them (the workbook's headers).
 LABEL_NAMES: dict[str, str] = {
-    "service_field": "서비스 분야",
-    "actor_type": "주체 유형",
-    "tech_applied": "과학기술 적용",
-    "tech_applicable": "과학기술 적용 가능성",
-    "resource_sharing": "자원공유",
-    "sustainability": "지속가능성",
-    "meets_criteria": "자원공유·지속가능성 충족",
+    label: config.REVIEW_HEADERS[label]
+    for label in ("service_field", "actor_type", "tech_applied", "tech_applicable", "resource_sharing", "sustainability", "meets_criteria")
 }
 
 

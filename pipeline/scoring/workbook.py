@@ -32,20 +32,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline import config
 from pipeline.data.entries import FORMULA_PREFIXES, check_xlsx_cells, spreadsheet_safe
-from pipeline.scoring.score import CRITERIA, OUTPUT_COLUMNS, review_order
+from pipeline.data.reviewed import ALLOWED_LABELS
+from pipeline.scoring.score import CRITERIA, LABELS, OUTPUT_COLUMNS, review_order
 
 # Columns of the 검토 sheet after the input's own, in order (headers: config.REVIEW_HEADERS).
 REVIEW_COLUMNS: tuple[str, ...] = (
     "review_order",
-    "service_field",
-    "actor_type",
-    "tech_applied",
-    "tech_applicable",
-    "resource_sharing",
-    "sustainability",
-    "meets_criteria",
-    "model_type",
-    "sub_type",
+    *LABELS,
     "needs_review",
     "review_reasons",
     "uncertain_labels",
@@ -54,16 +47,9 @@ REVIEW_COLUMNS: tuple[str, ...] = (
     config.REVIEW_MARK_COLUMN,
     "input_row",
 )
-# The columns a reviewer corrects, with the values the report writes (a drop-down in Excel).
-CHOICES: dict[str, tuple[str, ...]] = {
-    "service_field": config.SERVICE_FIELDS,
-    "actor_type": config.ACTOR_TYPES,
-    "tech_applied": (config.MARK_YES, config.MARK_NO),
-    "tech_applicable": (config.MARK_YES, config.MARK_NO),
-    "resource_sharing": config.MARKS,
-    "sustainability": config.MARKS,
-    config.REVIEW_MARK_COLUMN: config.REVIEW_MARKS,
-}
+# The columns a reviewer corrects, with the values the report writes (a drop-down in Excel): the
+# values `collab retrain` accepts.
+CHOICES: dict[str, tuple[str, ...]] = {**ALLOWED_LABELS, config.REVIEW_MARK_COLUMN: config.REVIEW_MARKS}
 EVIDENCE_LABELS: dict[str, str] = {
     **{f"evidence_{c}": config.REVIEW_HEADERS[c] for c in CRITERIA},
     "evidence_actors": "참여 주체",
