@@ -4,6 +4,7 @@ repository browser shows them). Run `make run` (or `collab train`) first: 02 rea
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,8 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:
+    # The kernel inherits this: MLflow's download progress bars are noise in a kept output.
+    os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     out = HERE / "executed"
     out.mkdir(exist_ok=True)
     for path in sorted(HERE.glob("[0-9][0-9]_*.ipynb")):

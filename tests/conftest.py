@@ -130,16 +130,28 @@ def awkward_entries():
 
 # pytest-xdist's `worksteal` (make test) gives each worker one half of the collection in order and
 # lets an idle worker take from the other's queue. So: the longest test after the trained model (a
-# whole retraining) first, then the other tests that need the trained model, then those that do
-# not. The worker with the first half trains and goes straight on to the retraining, the other
-# starts on the half that needs no model, and later takes trained tests from the first.
+# whole retraining) first, then the other long tests that need the trained model (so that none is
+# left to run alone at the end), the rest of those, and last the tests that need no model. The
+# worker with the first half trains and goes straight on to the retraining; the other starts on
+# the half that needs no model, and later takes trained tests from the first.
 FIRST = ("tests/jobs/test_retraining.py::test_a_corrected_file_retrains_and_promotes",)
+LONG = (
+    "tests/test_cli.py::test_a_killed_retraining_is_recorded_as_failed",
+    "tests/jobs/test_spark_scoring.py::test_collab_score_spark_reads_a_cp949_csv_and_writes_what_collab_score_writes",
+    "tests/jobs/test_spark_scoring.py::test_a_parquet_output_is_a_folder_that_only_replaces_an_earlier_one",
+    "tests/test_tracking.py::test_the_ui_opens_the_experiment_on_its_training_runs",
+    "tests/scoring/test_spark.py::test_score_spark_gives_every_column_of_collab_score",
+    "tests/jobs/test_retraining.py::test_one_poisoned_column_is_refused_and_named",
+    "tests/jobs/test_promotion.py::test_a_store_locked_at_the_switch_rolls_back_and_says_so_in_one_line",
+)
 
 
 def pytest_collection_modifyitems(items):
-    def rank(item) -> int:
+    def rank(item) -> tuple[int, int]:
         if item.nodeid in FIRST:
-            return 0
-        return 1 if "trained" in getattr(item, "fixturenames", ()) else 2
+            return (0, 0)
+        if item.nodeid in LONG:
+            return (1, LONG.index(item.nodeid))
+        return (2, 0) if "trained" in getattr(item, "fixturenames", ()) else (3, 0)
 
     items.sort(key=rank)
