@@ -111,7 +111,8 @@ def read_manifest(models_dir: Path = config.MODELS_DIR) -> dict:
             f"{path} is damaged: {', '.join(f'{k} ({MANIFEST_SCHEMA[k].__name__})' for k in wrong)} missing or of the wrong type; "
             "run `collab train` to write a new one"
         )
-    sha256 = manifest["artifacts"].get(BUNDLE_NAME, {}).get("sha256") if isinstance(manifest["artifacts"].get(BUNDLE_NAME), dict) else None
+    recorded = manifest["artifacts"].get(BUNDLE_NAME)
+    sha256 = recorded.get("sha256") if isinstance(recorded, dict) else None
     if not isinstance(sha256, str):
         raise ArtifactError(
             f"{path} does not record the sha256 of {BUNDLE_NAME} (artifacts.{BUNDLE_NAME}.sha256); "

@@ -491,7 +491,7 @@ def check_xlsx_cells(frame: pd.DataFrame) -> None:
             )
 
 
-def _cell(value: object) -> object:
+def xlsx_value(value: object) -> object:
     """A value as openpyxl stores it: NumPy scalars as Python ones, missing as an empty cell."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return None
@@ -529,9 +529,9 @@ class TableWriter:
         if self.suffix == ".xlsx":
             check_xlsx_cells(frame)
             if self.rows == 0:
-                self._sheet.append([_cell(c) for c in frame.columns])
+                self._sheet.append([xlsx_value(c) for c in frame.columns])
             for row in frame.itertuples(index=False, name=None):
-                self._sheet.append([_cell(v) for v in row])
+                self._sheet.append([xlsx_value(v) for v in row])
         elif self.suffix == ".csv":
             frame.to_csv(self._handle, index=False, header=self.rows == 0, lineterminator="\r\n")
         else:

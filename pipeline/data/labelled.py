@@ -31,6 +31,7 @@ from pipeline.io import CSV_ENCODING, atomic_write, atomic_write_text, process_a
 INDEX_NAME = "index.json"
 PENDING, PROMOTED, REFUSED, FORCED, FAILED = "pending", "promoted", "refused", "forced", "failed"
 # Versions whose rows train later models.
+STATUSES: tuple[str, ...] = (PENDING, PROMOTED, REFUSED, FORCED, FAILED)
 TRAINING_STATUSES: tuple[str, ...] = (PROMOTED, FORCED)
 
 
@@ -47,10 +48,9 @@ def read_index(directory: Path = config.LABELLED_DIR) -> list[dict]:
         versions = json.loads(path.read_text(encoding="utf-8"))["versions"]
     except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as error:
         raise ValueError(f"{path} is damaged ({type(error).__name__}: {error}); restore it from a backup") from None
-    statuses = (PENDING, PROMOTED, REFUSED, FORCED, FAILED)
     for n, entry in enumerate(versions if isinstance(versions, list) else [None], start=1):
         wrong = [k for k, kind in VERSION_SCHEMA.items() if not isinstance(entry, dict) or not isinstance(entry.get(k), kind)]
-        if wrong or entry["status"] not in statuses:
+        if wrong or entry["status"] not in STATUSES:
             raise ValueError(
                 f"{path} is damaged: entry {n} has no valid {', '.join(wrong) or 'status'}; restore it from a backup"
             )

@@ -38,6 +38,12 @@ CHALLENGERS_DIR_NAME = "challengers"
 STEPS = ("journal", "keep", "bundle", "manifest", "alias")
 
 
+def _copy_into(source: Path, models_dir: Path, name: str) -> None:
+    """Replace `models_dir/name` with `source/name` atomically: a reader sees the old file or the new."""
+    with atomic_path(models_dir / name) as tmp:
+        shutil.copyfile(source / name, tmp)
+
+
 def after_step(step: str) -> None:
     """Called after each step of a promotion: the point at which a test fails or kills it."""
 
@@ -118,8 +124,7 @@ def promote(challenger: Path, models_dir: Path, version: int) -> None:
         # The bundle goes first: until the manifest follows, the old manifest's sha256 refuses the
         # new bundle instead of mixing the two.
         for name, step in ((BUNDLE_NAME, "bundle"), (config.MANIFEST.name, "manifest")):
-            with atomic_path(models_dir / name) as tmp:
-                shutil.copyfile(challenger / name, tmp)
+            _copy_into(challenger, models_dir, name)
             after_step(step)
         client.set_registered_model_alias(config.MODEL_NAME, config.MODEL_ALIAS, str(version))
         after_step("alias")
@@ -147,8 +152,7 @@ def roll_back(models_dir: Path) -> dict | None:
     previous = models_dir / PREVIOUS_DIR_NAME
     if (previous / config.MANIFEST.name).is_file():  # else nothing in models/ was replaced yet
         for name in (BUNDLE_NAME, config.MANIFEST.name):
-            with atomic_path(models_dir / name) as tmp:
-                shutil.copyfile(previous / name, tmp)
+            _copy_into(previous, models_dir, name)
     client = tracking.setup().MlflowClient()
     if champion_version(client) != journal["from_version"]:
         if journal["from_version"] is None:

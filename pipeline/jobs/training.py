@@ -213,12 +213,13 @@ def narrative_metric_key(label: str) -> str:
 NARRATIVE_METRICS: tuple[str, ...] = ("accuracy", "macro_f1", "roc_auc", "flagged_rate")
 
 
-def log_narrative_evaluation(mlflow, result: dict, sub_types: dict | None = None, truth: dict | None = None) -> None:
+def log_narrative_evaluation(mlflow, result: dict, sub_types: dict | None = None, frame: pd.DataFrame | None = None) -> None:
     """The narrative evaluation: `narratives.appendix_narratives.<label>.<estimator>.<metric>` for
     NARRATIVE_METRICS, the verdict's accuracy on the case studies and the sub-type figures as
-    `narratives.case_studies.<label>.accuracy`, the whole as JSON; with `truth` (label -> true
-    labels of every narrative), the verdict's out-of-fold confusion matrix and reliability diagram
-    per label, Korean class names, under evaluation/narratives/."""
+    `narratives.case_studies.<label>.accuracy`, the whole as JSON; with `frame` (the narratives
+    evaluated), per label the verdict's out-of-fold confusion matrix and reliability diagram
+    (Korean class names) and every narrative's out-of-fold label and P(O), under
+    evaluation/narratives/."""
     for label, by_name in result["appendix_narratives"].items():
         for name, metrics in by_name.items():
             values = {f"narratives.appendix_narratives.{label}.{name}.{k}": v for k, v in (metrics or {}).items() if k in NARRATIVE_METRICS and v is not None}
@@ -230,21 +231,25 @@ def log_narrative_evaluation(mlflow, result: dict, sub_types: dict | None = None
         mlflow.log_metric(f"narratives.case_studies.{narrative_metric_key(label)}.accuracy", v["accuracy"])
     mlflow.log_dict({k: v for k, v in result.items() if k != "oof"}, "evaluation/narratives.json")
     mlflow.log_dict(result["oof"], "evaluation/narratives_oof.json")
-    if truth:
-        _log_narrative_figures(mlflow, result["oof"], truth, result["n"])
+    if frame is not None:
+        _log_verdicts(mlflow, result["oof"], frame, result["n"])
 
 
-def _log_narrative_figures(mlflow, oof: dict, truth: dict, n: dict) -> None:
+def _log_verdicts(mlflow, oof: dict, frame: pd.DataFrame, n: dict) -> None:
     import matplotlib.pyplot as plt
 
     from pipeline.modeling.calibration import reliability_table
     from pipeline.modeling.plots import confusion_figure, reliability_figure
 
+    # Each narrative with the verdict's out-of-fold label and P(O), for the notebook's worst errors.
+    table = frame[["key", "title", "description"]].reset_index(drop=True)
     for label, by_name in oof.items():
-        if "model" not in by_name or label not in truth:
+        if "model" not in by_name or label not in frame.columns:
             continue
-        y = np.asarray(truth[label])
+        y = narrative_labels(frame, label)
         predicted = np.asarray(by_name["model"]["predicted"], dtype=object)
+        table[f"{label}.truth"] = y
+        table[f"{label}.predicted"] = predicted
         labels = sorted(set(y) | {p for p in predicted if p is not None})
         matrix = confusion_matrix(y, predicted, labels=labels)
         header = config.REVIEW_HEADERS.get(label, label)
@@ -253,12 +258,15 @@ def _log_narrative_figures(mlflow, oof: dict, truth: dict, n: dict) -> None:
         mlflow.log_figure(fig, f"evaluation/narratives/{label}/model_confusion.png")
         plt.close(fig)
         p_yes = by_name["model"].get("p_yes")
+        if p_yes is not None:
+            table[f"{label}.p_yes"] = np.round(p_yes, 4)
         if p_yes is not None and labels == [config.MARK_YES, config.MARK_NO]:
             p = np.asarray(p_yes, dtype=float)
-            table = reliability_table(y, np.column_stack([p, 1 - p]), labels)
-            fig = reliability_figure({"model": table}, f"{header}: 신뢰도 (교차검증)")
+            reliability = reliability_table(y, np.column_stack([p, 1 - p]), labels)
+            fig = reliability_figure({"model": reliability}, f"{header}: 신뢰도 (교차검증)")
             mlflow.log_figure(fig, f"evaluation/narratives/{label}/reliability.png")
             plt.close(fig)
+    mlflow.log_text(table.to_csv(index=False), "evaluation/narratives/oof_predictions.csv")
 
 
 def narrative_summary(result: dict, sub_types: dict | None = None) -> dict:
@@ -278,17 +286,7 @@ def evaluate_narratives(mlflow, frame: pd.DataFrame, readings: list, cases: pd.D
     and rank the case studies' sub-types, log every figure; returns narrative_summary."""
     result = evaluate_narrative_models(frame, readings, cases, repeats, folds, seed)
     sub_types = evaluate_sub_types(load_case_studies(), load_sub_types())
-    truth = {label: narrative_labels(frame, label) for label in result["oof"] if label in frame.columns}
-    log_narrative_evaluation(mlflow, result, sub_types, truth)
-    # Each narrative with the verdict's out-of-fold label and P(O), for the notebook's worst errors.
-    table = frame[["key", "title", "description"]].reset_index(drop=True)
-    for label, by_name in result["oof"].items():
-        if "model" in by_name and label in truth:
-            table[f"{label}.truth"] = truth[label]
-            table[f"{label}.predicted"] = by_name["model"]["predicted"]
-            if by_name["model"].get("p_yes") is not None:
-                table[f"{label}.p_yes"] = np.round(by_name["model"]["p_yes"], 4)
-    mlflow.log_text(table.to_csv(index=False), "evaluation/narratives/oof_predictions.csv")
+    log_narrative_evaluation(mlflow, result, sub_types, frame)
     return narrative_summary(result, sub_types)
 
 

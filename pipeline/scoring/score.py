@@ -88,6 +88,10 @@ def review_order(scored: pd.DataFrame) -> np.ndarray:
     return ranks
 
 
+# The columns `rank_for_review` puts in front of the input's.
+RANK_COLUMNS: tuple[str, ...] = ("review_rank", "input_row")
+
+
 def rank_for_review(scored: pd.DataFrame) -> pd.DataFrame:
     """The scored rows in 검토 순서 (`review_order`). `review_rank` (1 = first) and `input_row`
     (position in the input, 1 = first data row) are added in front; no row is lost."""

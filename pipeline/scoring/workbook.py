@@ -31,9 +31,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline import config
-from pipeline.data.entries import FORMULA_PREFIXES, check_xlsx_cells, spreadsheet_safe
+from pipeline.data.entries import FORMULA_PREFIXES, check_xlsx_cells, spreadsheet_safe, xlsx_value
 from pipeline.data.reviewed import ALLOWED_LABELS
-from pipeline.scoring.score import CRITERIA, LABELS, OUTPUT_COLUMNS, review_order
+from pipeline.scoring.score import CRITERIA, LABELS, OUTPUT_COLUMNS, RANK_COLUMNS, review_order
 
 # Columns of the 검토 sheet after the input's own, in order (headers: config.REVIEW_HEADERS).
 REVIEW_COLUMNS: tuple[str, ...] = (
@@ -68,10 +68,6 @@ NOT_SCORED = PatternFill("solid", fgColor="D9D9D9")
 BOLD = Font(bold=True)
 
 
-# Columns `rank_for_review` puts in front of the input's.
-RANK_COLUMNS: tuple[str, ...] = ("review_rank", "input_row")
-
-
 def input_columns(scored: pd.DataFrame) -> list[str]:
     """The input's own columns of a scored table (under `input_<name>` where they clashed)."""
     return [c for c in scored.columns if c not in OUTPUT_COLUMNS and c not in RANK_COLUMNS]
@@ -81,10 +77,11 @@ def _input_rows(scored: pd.DataFrame) -> np.ndarray:
     return scored["input_row"].to_numpy() if "input_row" in scored.columns else np.arange(1, len(scored) + 1)
 
 
-def review_table(scored: pd.DataFrame) -> pd.DataFrame:
-    """The 검토 sheet's rows: the input's columns, then REVIEW_COLUMNS (still under their names)."""
+def review_table(scored: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    """The 검토 sheet's rows: the input's columns, then REVIEW_COLUMNS (still under their names);
+    `order` is `review_order(scored)`."""
     out = scored[input_columns(scored)].copy()
-    out["review_order"] = review_order(scored)
+    out["review_order"] = order
     for column in REVIEW_COLUMNS[1:]:
         if column == "evidence":
             out[column] = [_evidence(row) for row in scored[list(EVIDENCE_LABELS)].itertuples(index=False)]
@@ -102,10 +99,10 @@ def _evidence(values: tuple) -> str:
     return " / ".join(parts)
 
 
-def output_table(scored: pd.DataFrame) -> pd.DataFrame:
+def output_table(scored: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
     """The 모델 출력 sheet: 입력 행 and 검토 순서, then every column `collab score` writes."""
     out = scored[[c for c in OUTPUT_COLUMNS if c in scored.columns]].copy()
-    out.insert(0, "review_order", review_order(scored))
+    out.insert(0, "review_order", order)
     out.insert(0, "input_row", _input_rows(scored))
     return out
 
@@ -136,10 +133,7 @@ def _widths(frame: pd.DataFrame, headers: list[str], long_text: set[str]) -> lis
 
 
 def _cell(sheet, value: object, fill: PatternFill | None = None, font: Font | None = None) -> WriteOnlyCell:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        value = None
-    elif isinstance(value, np.generic):
-        value = value.item()
+    value = xlsx_value(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         # Text, not a formula, and shown without the apostrophe that would protect it in CSV.
@@ -178,10 +172,11 @@ def write_review_workbook(
     `score_frame` returned, in the order to write; returns the cells whose control characters
     were removed (as `write_table` does)."""
     own = input_columns(scored)
-    review = review_table(scored)
+    order = review_order(scored)
+    review = review_table(scored, order)
     review, changes = spreadsheet_safe(review, quote=False)
     review = _numbers(review, list(review.columns[: len(own)]))
-    outputs, _ = spreadsheet_safe(output_table(scored), quote=False)
+    outputs, _ = spreadsheet_safe(output_table(scored, order), quote=False)
     check_xlsx_cells(review)
     check_xlsx_cells(outputs)
 
