@@ -219,6 +219,11 @@ PROMOTION_LABEL_MIN_DROP = 0.03
 # rows disagree on ~10 %; a genuinely new year's entries disagree a little more, not that much.
 COLUMN_RULE_ALPHA = 1e-4
 COLUMN_RULE_MIN_EXCESS = 0.25
+# The solver of every title and narrative logistic regression (and of their n-gram baselines).
+# Newton-CG reaches the penalised optimum that lbfgs only approaches at sklearn's default
+# tolerance (a 9-class narrative fit: the same objective to 1e-4 relative, 0.7 s against 2.1 s;
+# the title search of three targets 2.3 s against 15.4 s), so fits are exact and cheaper.
+LR_SOLVER = "newton-cg"
 # Folds inside each training set whose out-of-fold probabilities calibrate a narrative model.
 CALIBRATION_FOLDS = 5
 # Inverse regularisation of the narrative models' logistic regression. Not searched: 286

@@ -38,7 +38,7 @@ def make_classifier(seed: int = config.SEED) -> GridSearchCV:
         [
             ("text", text_input()),
             ("features", title_features()),
-            ("clf", LogisticRegression(class_weight="balanced", max_iter=5000)),
+            ("clf", LogisticRegression(class_weight="balanced", solver=config.LR_SOLVER, max_iter=5000)),
         ]
     )
     grid = {
@@ -65,7 +65,7 @@ def make_char_baseline() -> Pipeline:
         [
             ("text", text_input()),
             ("chars", char_ngrams((1, 3))),
-            ("clf", LogisticRegression(class_weight="balanced", max_iter=5000)),
+            ("clf", LogisticRegression(class_weight="balanced", solver=config.LR_SOLVER, max_iter=5000)),
         ]
     )
 

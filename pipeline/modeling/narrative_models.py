@@ -61,7 +61,7 @@ def make_narrative_model(label: str, seed: int = config.SEED, n_jobs: int | None
         Pipeline(
             [
                 ("features", narrative_features(CUE_FAMILIES[label])),
-                ("clf", LogisticRegression(class_weight="balanced", C=config.NARRATIVE_C, max_iter=5000)),
+                ("clf", LogisticRegression(class_weight="balanced", C=config.NARRATIVE_C, solver=config.LR_SOLVER, max_iter=5000)),
             ]
         ),
         seed=seed,
@@ -75,7 +75,7 @@ def make_narrative_char_baseline() -> Pipeline:
         [
             ("text", FunctionTransformer(reading_text)),
             ("chars", char_ngrams((1, 3))),
-            ("clf", LogisticRegression(class_weight="balanced", max_iter=5000)),
+            ("clf", LogisticRegression(class_weight="balanced", solver=config.LR_SOLVER, max_iter=5000)),
         ]
     )
 
