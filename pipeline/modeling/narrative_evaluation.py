@@ -37,12 +37,14 @@ from pipeline.modeling.verdicts import (
     fit_title_model,
     heads,
     label_classes,
+    read_titles,
     sentence_counts,
     stack_features,
     title_C,
     title_oof,
     title_proba,
     with_crops,
+    with_titles,
 )
 from pipeline.reading.narratives import NarrativeReading
 from pipeline.reading.subtypes import SubTypeRanker, sub_type_scores
@@ -64,16 +66,24 @@ def _yes(proba: np.ndarray, label: str) -> np.ndarray:
     return proba[:, label_classes(label).index(config.MARK_YES)]
 
 
-def _run_fold(train: np.ndarray, test: np.ndarray, readings: list, frame: pd.DataFrame, cases: pd.DataFrame, seed: int) -> dict:
+def _run_fold(
+    train: np.ndarray, test: np.ndarray, readings: list, frame: pd.DataFrame, cases: pd.DataFrame, titles: tuple[pd.DataFrame, list], seed: int,
+) -> dict:
     """length -> label -> estimator -> (predicted labels, P(O) or None) on the test part of one
-    fold, each test narrative read whole and cut to its first k sentences."""
+    fold, each test narrative read whole and cut to its first k sentences. `titles` are the
+    cases' title rows and readings (`read_titles`), in the order of `cases`."""
     train_frame = frame.iloc[train].reset_index(drop=True)
     cropped, cropped_readings = with_crops(train_frame, [readings[i] for i in train])
+    # Titles of the test narratives' projects leave the title side's training, and the narrative
+    # side's title rows, too.
+    gone = set(frame["title_group"].iloc[test]) | set(frame["split_group"].iloc[test])
+    kept = ~cases["title_group"].isin(gone).to_numpy()
+    title_cases = cases[kept]
+    kept_titles = titles[0][kept].reset_index(drop=True), [titles[1][i] for i in np.flatnonzero(kept)]
+    learned, learned_readings = with_titles(cropped, cropped_readings, *kept_titles)
+    X_learned = pd.Series(learned_readings, dtype=object)
     X_train = pd.Series(cropped_readings, dtype=object)
     groups = cropped["split_group"].to_numpy()
-    # Titles of the test narratives' projects leave the title side's training too.
-    gone = set(frame["title_group"].iloc[test]) | set(frame["split_group"].iloc[test])
-    title_cases = cases[~cases["title_group"].isin(gone)]
     title_models = {label: fit_title_model(title_cases, label, seed) for label in NARRATIVE_LABELS}
     inner_title = title_oof(title_cases, train_frame, seed=seed, n_jobs=1, C={k: title_C(m) for k, m in title_models.items()})
     tests = {name: pd.Series([readings[i].first(k) if k else readings[i] for i in test], dtype=object) for name, k in LENGTHS.items()}
@@ -96,12 +106,12 @@ def _run_fold(train: np.ndarray, test: np.ndarray, readings: list, frame: pd.Dat
                 continue
             y = narrative_labels(cropped, label)
             classes = label_classes(label)
-            narrative = make_narrative_model(label, seed).fit(X_train, y, groups=groups)
+            narrative = make_narrative_model(label, seed).fit(X_learned, narrative_labels(learned, label), groups=learned["split_group"].to_numpy())
             title_model = title_models[label]
             p_title = title_proba(title_model, test_heads, label)
             title_decided = title_model.predict(test_heads).astype(str)
             train_title = inner_title[label][cropped["source_row"].to_numpy()]
-            train_narrative = aligned(narrative.oof_proba_, [str(c) for c in narrative.classes_], classes)
+            train_narrative = aligned(narrative.oof_proba_[: len(cropped)], [str(c) for c in narrative.classes_], classes)
             stack = StackedDecision(classes, seed=seed).fit(
                 stack_features(train_title, train_narrative, sentence_counts(cropped_readings)), y, groups=groups
             )
@@ -164,11 +174,12 @@ def evaluate_narrative_models(
     for each of LENGTHS, "n": the counts, "oof": the first repeat's out-of-fold labels and P(O) of
     whole narratives by label and estimator}.
 
-    `cases` are the titles the title side learns from; in each fold every case of a test
-    narrative's project leaves them."""
+    `cases` are the titles the title side (and, as title rows, the narrative side) learns from;
+    in each fold every case of a test narrative's project leaves them."""
     readings = list(readings)
+    titles = read_titles(cases, frame)
     splits = [(r, train, test) for r in range(repeats) for train, test in narrative_splits(frame, folds, seed + r)]
-    runs = Parallel(n_jobs=n_jobs)(delayed(_run_fold)(train, test, readings, frame, cases, seed) for _, train, test in splits)
+    runs = Parallel(n_jobs=n_jobs)(delayed(_run_fold)(train, test, readings, frame, cases, titles, seed) for _, train, test in splits)
     n = len(frame)
     studied = (frame["source"] == CASE_STUDY).to_numpy()
     # Sections: every narrative, the appendix narratives alone (the kind of text a kept-apart

@@ -2,7 +2,8 @@
 
 Two sides each give calibrated probabilities: the title models, trained on every appendix title,
 and the narrative models, trained on the report-labelled narratives and on their first sentences
-(`with_crops`: a contest sheet's 사업내용 is often two sentences). A `StackedDecision` per label
+(`with_crops`: a contest sheet's 사업내용 is often two sentences) and on every appendix title read
+as a description of no sentences (`title_rows`). A `StackedDecision` per label
 learns how far to trust each side from their log-probabilities and the description's length:
 a log-linear pool (a few weights and a bias per class) fitted on **out-of-fold** probabilities of
 both sides, from grouped folds, so no case's own label reaches the input it is combined from
@@ -36,7 +37,7 @@ from pipeline.modeling.narrative_models import (
     narrative_splits,
     resource_sharing_rate,
 )
-from pipeline.reading.narratives import NarrativeReading
+from pipeline.reading.narratives import NarrativeReading, read_narratives
 from pipeline.text.compose import text_columns
 
 # Probabilities are clipped before their logarithm: a side that is sure is not infinitely sure.
@@ -57,6 +58,37 @@ def with_crops(frame: pd.DataFrame, readings: Sequence[NarrativeReading], length
     index = [i for i, _ in rows]
     cropped = frame.iloc[index].reset_index(drop=True).assign(crop=[k for _, k in rows], source_row=index)
     return cropped, out
+
+
+def title_rows(cases: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """Every case of `cases` as a narrative row with no description: its region and title, its
+    labels, and the split group of the narratives of its title group (its own title group when it
+    has none), so a title never sits across a split from a narrative of the same project.
+
+    The narrative side learns these beside the narratives: 601 labelled titles are most of what
+    the report labelled, and they teach the words of each service field and partner kind that a
+    few hundred narratives never use (on the narratives' grouped folds, whole and cut to two
+    sentences, every label gained; docs/models.md)."""
+    split_of = dict(zip(frame["title_group"], frame["split_group"]))
+    rows = cases.reindex(columns=["region", "title", "title_group", *NARRATIVE_LABELS, "resource_sharing"]).copy()
+    rows["description"] = ""
+    rows["split_group"] = [split_of.get(g, g) for g in rows["title_group"]]
+    return rows.reset_index(drop=True)
+
+
+def with_titles(frame: pd.DataFrame, readings: Sequence[NarrativeReading], titles: pd.DataFrame, title_readings: Sequence[NarrativeReading]) -> tuple[pd.DataFrame, list[NarrativeReading]]:
+    """The narrative rows, then the title rows (`title_rows` and their readings): what the
+    narrative side is fitted on. The narrative rows come first, so the first len(frame) rows of
+    a fitted model's out-of-fold probabilities are theirs."""
+    shared = [c for c in ("split_group", *NARRATIVE_LABELS, "resource_sharing") if c in frame]
+    both = pd.concat([frame, titles[shared]], ignore_index=True)
+    return both, [*readings, *title_readings]
+
+
+def read_titles(cases: pd.DataFrame, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[NarrativeReading]]:
+    """`title_rows` of `cases` and their readings (Kiwi reads the 601 heads in one batch)."""
+    rows = title_rows(cases, frame)
+    return rows, read_narratives(rows)
 
 
 def aligned(proba: np.ndarray, classes: Sequence[str], to: Sequence[str]) -> np.ndarray:
@@ -227,14 +259,15 @@ def sentence_counts(readings: Sequence[NarrativeReading]) -> np.ndarray:
 def fit_stacks(frame: pd.DataFrame, readings: Sequence[NarrativeReading], p_title: dict[str, np.ndarray], narrative_models: dict, seed: int = config.SEED) -> dict[str, StackedDecision]:
     """A fitted `StackedDecision` per label, from the out-of-fold probabilities of both sides on
     the narrative rows `frame` (crops included): `p_title[label]` per row, and the narrative
-    models' `oof_proba_` (fitted on these same rows)."""
+    models' `oof_proba_` (fitted on these rows first, then the title rows)."""
     groups = frame["split_group"].to_numpy()
     sentences = sentence_counts(readings)
     stacks = {}
     for label in NARRATIVE_LABELS:
         model = narrative_models[label]
         classes = label_classes(label)
-        p_narrative = aligned(model.oof_proba_, [str(c) for c in model.classes_], classes)
+        # The narrative rows come first in what the narrative side was fitted on (`with_titles`).
+        p_narrative = aligned(model.oof_proba_[: len(frame)], [str(c) for c in model.classes_], classes)
         features = stack_features(p_title[label], p_narrative, sentences)
         stacks[label] = StackedDecision(classes, seed=seed).fit(features, narrative_labels(frame, label), groups=groups)
     return stacks
@@ -245,12 +278,12 @@ def fit_verdicts(
     n_jobs: int = config.N_JOBS, C: dict[str, float] | None = None,
 ) -> dict:
     """The scoring bundle's narrative part: the calibrated narrative models (fitted on the
-    narratives and their crops), a `StackedDecision` per label (`stacks`) and the resource-sharing
+    narratives, their crops and the titles of `cases`), a `StackedDecision` per label (`stacks`) and the resource-sharing
     rate. `cases` are the titles the title side learns from (the narratives' projects included:
     `title_oof` leaves each out where it is combined); `C`, the title models' chosen
     regularisation per label, spares searching it again in every fold."""
     cropped, cropped_readings = with_crops(frame, readings)
-    part = fit_narrative_models(cropped, cropped_readings, seed)
+    part = fit_narrative_models(*with_titles(cropped, cropped_readings, *read_titles(cases, frame)), seed)
     part["resource_sharing_rate"] = resource_sharing_rate(frame)
     oof = title_oof(cases, frame, seed=seed, n_jobs=n_jobs, C=C)
     p_title = {label: oof[label][cropped["source_row"].to_numpy()] for label in NARRATIVE_LABELS}

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from pipeline.modeling.verdicts import StackedDecision, aligned, stack_features, with_crops
+from pipeline.modeling.verdicts import StackedDecision, aligned, read_titles, stack_features, with_crops, with_titles
 from pipeline.reading.narratives import read_narratives
 
 
@@ -28,6 +28,44 @@ def test_crops_keep_their_narratives_labels_and_split_group():
     assert cropped["split_group"].tolist() == ["G1", "G2", "G1", "G1"]
     assert [len(r.sentences) for r in crops] == [5, 2, 2, 4]
     assert crops[2].head == readings[0].head
+
+
+def test_titles_join_the_split_group_of_their_project_and_come_after_the_narratives():
+    narratives = pd.DataFrame(
+        {
+            "region": ["경기 안양시"],
+            "title": ["공동급식"],
+            "description": ["세 시가 센터를 세웠습니다. 운영비를 나눕니다."],
+            "title_group": ["G2"],
+            # G2's narrative retells the project of G1: both sit in split group G1.
+            "split_group": ["G1"],
+            "service_field": ["교육"],
+            "sustainability": ["O"],
+        }
+    )
+    cases = pd.DataFrame(
+        {
+            "region": ["경기 과천시", "전라남도", "경기 안양시"],
+            "title": ["급식센터 공동 운영", "100원 택시", "공동급식"],
+            "title_group": ["G1", "G3", "G2"],
+            "service_field": ["교육", "생활/편의", "교육"],
+            "actor_type": ["지자체-지자체", "지자체-지자체", "지자체-지자체"],
+            "tech_applied": ["X", "X", "X"],
+            "tech_applicable": ["X", "X", "X"],
+            "sustainability": ["O", "X", "△"],
+            "resource_sharing": ["O", "O", "O"],
+        }
+    )
+    titles, title_readings = read_titles(cases, narratives)
+    assert titles["split_group"].tolist() == ["G1", "G3", "G1"]
+    assert titles["description"].tolist() == ["", "", ""]
+    assert [len(r.sentences) for r in title_readings] == [0, 0, 0]
+    assert [r.head for r in title_readings] == ["경기 과천시 급식센터 공동 운영", "전라남도 100원 택시", "경기 안양시 공동급식"]
+    readings = read_narratives(narratives)
+    both, both_readings = with_titles(narratives, readings, titles, title_readings)
+    assert both["split_group"].tolist() == ["G1", "G1", "G3", "G1"]
+    assert both["service_field"].tolist() == ["교육", "교육", "생활/편의", "교육"]
+    assert both_readings[0] is readings[0] and both_readings[1:] == title_readings
 
 
 def test_aligned_puts_columns_in_the_label_order_and_zero_for_a_missing_class():
