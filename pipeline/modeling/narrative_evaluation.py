@@ -301,8 +301,8 @@ def compare_narratives(
     (the reviewed narratives on trial); both are scored on the trusted narratives held out.
 
     The recipe compared is the narrative model's estimator (features and logistic regression),
-    without its calibration folds or crops, which would multiply the work by eighteen and do
-    not change which data it learns from. Returns {"folds": [{"champion": label -> accuracy,
+    without its calibration folds, crops or title rows, which would multiply the work by eighteen
+    and do not change which narratives it learns from. Returns {"folds": [{"champion": label -> accuracy,
     "challenger": ...}], "per_label": label -> mean challenger minus champion}."""
     X = pd.Series(list(readings), dtype=object)
     splits = narrative_splits(frame, folds, seed)
