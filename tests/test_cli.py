@@ -29,8 +29,9 @@ def _run(*args, trust=True, fresh=False):
     args = [*map(str, args)]
     if trust and "--models-dir" in args and args[0] in ("score", "retrain"):
         args.append("--trust")
+    command = [sys.executable, "-m", "pipeline.cli", *args]
     if fresh:
-        return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, check=False)
+        return subprocess.run(command, capture_output=True, text=True, check=False)
     from pipeline.cli import main
 
     out, err = io.StringIO(), io.StringIO()
@@ -42,7 +43,7 @@ def _run(*args, trust=True, fresh=False):
         except Exception:
             traceback.print_exc()
             code = 1
-    return subprocess.CompletedProcess([sys.executable, "-m", "pipeline.cli", *args], code, out.getvalue(), err.getvalue())
+    return subprocess.CompletedProcess(command, code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="module")
