@@ -354,6 +354,9 @@ SCORE_BATCH_CHARS = 128_000
 # Words whose character n-gram columns are remembered per vectorizer (text.vectorizers): a few
 # tens of MB at most, and a year's narratives repeat most of their words.
 CHAR_WB_WORD_CACHE = 200_000
+# Training texts whose term counts a process keeps per analyzer setting (text.term_counts): a
+# training fits on under 2,000 distinct texts; beyond this many a store starts afresh.
+TERM_COUNT_TEXTS = 20_000
 
 # Scoring on Spark (`collab score --spark`, pipeline.scoring.spark). This machine's two cores.
 SPARK_MASTER = "local[2]"

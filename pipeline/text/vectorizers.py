@@ -11,10 +11,11 @@ import weakref
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from pipeline import config
+from pipeline.text import term_counts
 
 
 class TermTfidf(TfidfVectorizer):
@@ -33,13 +34,47 @@ class TermTfidf(TfidfVectorizer):
         state.pop("_stop_words_id", None)
         return state
 
+    def fit_transform(self, raw_documents, y=None):
+        """As `TfidfVectorizer.fit_transform`: the same vocabulary, IDF and matrix, from the
+        counts `term_counts` keeps of texts this process has fitted on when it keeps them."""
+        if isinstance(raw_documents, str):
+            return super().fit_transform(raw_documents)  # scikit-learn's message
+        docs = raw_documents if isinstance(raw_documents, list) else list(raw_documents)
+        # The checks TfidfVectorizer.fit_transform and CountVectorizer.fit_transform make first.
+        self._validate_params()
+        self._check_params()
+        self._validate_ngram_range()
+        self._warn_for_unused_params()
+        self._validate_vocabulary()
+        counted = None if self.fixed_vocabulary_ or self.binary else term_counts.fit_counts(self, docs)
+        if counted is None:
+            return super().fit_transform(docs)
+        self.vocabulary_, counts = counted
+        self._tfidf = TfidfTransformer(norm=self.norm, use_idf=self.use_idf, smooth_idf=self.smooth_idf, sublinear_tf=self.sublinear_tf)
+        self._tfidf.fit(counts)
+        return self._tfidf.transform(counts, copy=False)
+
+    def fit(self, raw_documents, y=None):
+        """As `TfidfVectorizer.fit`, through `fit_transform`."""
+        self.fit_transform(raw_documents)
+        return self
+
+    def _count_vocab(self, raw_documents, fixed_vocab):
+        """As `CountVectorizer._count_vocab`; a transform's counts from `term_counts` when it
+        keeps every text asked about (the same matrix)."""
+        docs = raw_documents if isinstance(raw_documents, list) else list(raw_documents)
+        counts = term_counts.transform_counts(self, docs) if fixed_vocab else None
+        return (self.vocabulary_, counts) if counts is not None else super()._count_vocab(docs, fixed_vocab)
+
     def transform(self, raw_documents):
-        """As `TfidfVectorizer.transform`; character n-grams counted a word at a time
-        (`char_wb_counts`), the same counts."""
+        """As `TfidfVectorizer.transform`; texts no fit has counted in this process and character
+        n-grams are counted a word at a time (`char_wb_counts`), the same counts."""
         if self.analyzer != "char_wb" or self.binary or isinstance(raw_documents, str):
             return super().transform(raw_documents)
         check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
-        return self._tfidf.transform(char_wb_counts(self, list(raw_documents)), copy=False)
+        docs = list(raw_documents)
+        counts = term_counts.transform_counts(self, docs)
+        return self._tfidf.transform(counts if counts is not None else char_wb_counts(self, docs), copy=False)
 
     def __setstate__(self, state: dict) -> None:
         state = dict(state)
