@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from joblib import Parallel, delayed
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -135,11 +136,10 @@ def fit_narrative_models(frame: pd.DataFrame, readings: Sequence[NarrativeReadin
     """The scoring bundle's narrative part: a calibrated model per label and the sharing rate."""
     X = pd.Series(list(readings), dtype=object)
     groups = frame["split_group"].to_numpy()
-    models = {
-        label: make_narrative_model(label, seed, n_jobs=config.N_JOBS).fit(X, narrative_labels(frame, label), groups=groups)
-        for label in NARRATIVE_LABELS
-    }
-    return {"models": models, "resource_sharing_rate": resource_sharing_rate(frame)}
+    fitted = Parallel(n_jobs=config.N_JOBS)(
+        delayed(make_narrative_model(label, seed).fit)(X, narrative_labels(frame, label), groups=groups) for label in NARRATIVE_LABELS
+    )
+    return {"models": dict(zip(NARRATIVE_LABELS, fitted)), "resource_sharing_rate": resource_sharing_rate(frame)}
 
 
 @dataclass
