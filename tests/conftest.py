@@ -31,17 +31,6 @@ def dataset(report_text: str) -> Dataset:
 
 
 @pytest.fixture(scope="session")
-def dataset_with_issues(dataset: Dataset) -> Dataset:
-    """The dataset with the narratives' label-noise estimate (cleanlab; 20 s), for the tests that
-    compare what `collab build-dataset` writes."""
-    from dataclasses import replace
-
-    from pipeline.data.label_noise import narrative_label_issues
-
-    return replace(dataset, narrative_issues=narrative_label_issues(dataset.narratives))
-
-
-@pytest.fixture(scope="session")
 def case_studies(dataset: Dataset) -> dict[int, dict]:
     return {cs["number"]: cs for cs in dataset.case_studies}
 
@@ -110,6 +99,24 @@ def bundle(trained):
     return load_bundle(trained[0] / "models")[0]
 
 
+@pytest.fixture(scope="session")
+def spark(trained):
+    """One local Spark (`local[2]`, Java 17) for every Spark test of a worker: its JVM and Python
+    workers start once, and the workers keep the champion they loaded. Started with the suite's
+    store in the environment, which the JVM and its Python workers inherit."""
+    from pipeline.scoring.spark import local_session
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv("MLFLOW_TRACKING_URI", trained[1])
+    patch.setenv("MLFLOW_REGISTRY_URI", trained[1])
+    try:
+        session = local_session()
+    finally:
+        patch.undo()
+    yield session
+    session.stop()
+
+
 @pytest.fixture
 def awkward_entries():
     """The sample with what a file of a year's entries holds: ids used twice (in different
@@ -137,10 +144,11 @@ def awkward_entries():
 FIRST = ("tests/jobs/test_retraining.py::test_a_corrected_file_retrains_and_promotes",)
 LONG = (
     "tests/test_cli.py::test_a_killed_retraining_is_recorded_as_failed",
+    # The Spark tests one after the other, so that one worker runs them all on one `spark`.
     "tests/jobs/test_spark_scoring.py::test_collab_score_spark_reads_a_cp949_csv_and_writes_what_collab_score_writes",
     "tests/jobs/test_spark_scoring.py::test_a_parquet_output_is_a_folder_that_only_replaces_an_earlier_one",
-    "tests/test_tracking.py::test_the_ui_opens_the_experiment_on_its_training_runs",
     "tests/scoring/test_spark.py::test_score_spark_gives_every_column_of_collab_score",
+    "tests/test_tracking.py::test_the_ui_opens_the_experiment_on_its_training_runs",
     "tests/jobs/test_retraining.py::test_one_poisoned_column_is_refused_and_named",
     "tests/jobs/test_promotion.py::test_a_store_locked_at_the_switch_rolls_back_and_says_so_in_one_line",
 )

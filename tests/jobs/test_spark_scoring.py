@@ -1,9 +1,5 @@
 """`collab score --spark`: files read and written through a real local Spark, checked before it starts."""
 
-import os
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
 
@@ -12,21 +8,21 @@ from pipeline.jobs.spark_scoring import _ENCODING_SAMPLE_BYTES, _csv_encoding, c
 
 
 @pytest.mark.slow
-def test_collab_score_spark_reads_a_cp949_csv_and_writes_what_collab_score_writes(trained, tmp_path, awkward_entries):
+def test_collab_score_spark_reads_a_cp949_csv_and_writes_what_collab_score_writes(trained, spark, tmp_path, awkward_entries, monkeypatch, capsys):
+    from pipeline.cli import main
+
     root, uri, _ = trained
     frame = awkward_entries
     source = tmp_path / "entries.csv"
     # Characters CP949 lacks would not survive the file either way.
     source.write_bytes(frame.to_csv(index=False).encode("cp949", errors="replace"))
-    env = {**os.environ, "MLFLOW_TRACKING_URI": uri, "MLFLOW_REGISTRY_URI": uri}
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.setenv("MLFLOW_REGISTRY_URI", uri)
 
-    command = [sys.executable, "-m", "pipeline.cli", "score", str(source), "--spark", "-o", str(tmp_path / "spark.csv")]
-    on_spark = subprocess.run(command, capture_output=True, text=True, env=env)
-    assert on_spark.returncode == 0, on_spark.stderr[-3000:]
-    assert "x-windows-949" in on_spark.stderr and "rows: 23" in on_spark.stdout
-    # `collab score` itself in this process (the Spark run above is the one that needs its own).
-    from pipeline.cli import main
-
+    # Both commands in this process: `collab score --spark` finds the suite's Spark running.
+    assert main(["score", str(source), "--spark", "-o", str(tmp_path / "spark.csv")]) == 0
+    printed = capsys.readouterr()
+    assert "x-windows-949" in printed.err and "rows: 23" in printed.out
     assert main(["score", str(source), "-o", str(tmp_path / "plain.csv"), "--models-dir", str(root / "models"), "--trust"]) == 0
 
     got, expected = (
@@ -44,7 +40,7 @@ def test_collab_score_spark_reads_a_cp949_csv_and_writes_what_collab_score_write
 
 
 @pytest.mark.slow
-def test_a_parquet_output_is_a_folder_that_only_replaces_an_earlier_one(trained, tmp_path, monkeypatch, awkward_entries):
+def test_a_parquet_output_is_a_folder_that_only_replaces_an_earlier_one(trained, spark, tmp_path, monkeypatch, awkward_entries):
     monkeypatch.setenv("MLFLOW_TRACKING_URI", trained[1])
     monkeypatch.setenv("MLFLOW_REGISTRY_URI", trained[1])
     source = tmp_path / "entries.parquet"

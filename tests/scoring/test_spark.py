@@ -6,19 +6,7 @@ import pandas as pd
 import pytest
 
 from pipeline.scoring.score import score_frame
-from pipeline.scoring.spark import local_session, score_spark
-
-
-@pytest.fixture(scope="module")
-def spark(trained):
-    _, uri, _ = trained
-    patch = pytest.MonkeyPatch()
-    patch.setenv("MLFLOW_TRACKING_URI", uri)
-    patch.setenv("MLFLOW_REGISTRY_URI", uri)
-    session = local_session()
-    yield session
-    session.stop()
-    patch.undo()
+from pipeline.scoring.spark import score_spark
 
 
 def _missing(value) -> bool:
