@@ -4,9 +4,9 @@ A training fits the same TF-IDF recipe again and again on overlapping rows of th
 narrative models fit theirs in every calibration fold of every label, the cross-validations in
 every outer fold, the title searches in every inner fold. Counting the n-grams of each text is
 most of such a fit. Here a text is counted once per analyzer setting (`key`); a fit on any rows
-then selects, from the stored counts, exactly the matrix and vocabulary scikit-learn's
-`CountVectorizer._count_vocab` would have built (tests/text/test_term_counts.py compares them
-array for array), and the rest of scikit-learn's fit runs unchanged.
+then selects, from the stored counts, exactly the vocabulary and count matrix scikit-learn's
+`CountVectorizer.fit_transform` leaves (tests/text/test_term_counts.py compares them, and the
+TF-IDF made from them, array for array).
 
 Only fits store texts: a transform uses the counts when every text it is asked about is stored,
 so scoring a year's entries never fills memory. A store holds at most config.TERM_COUNT_TEXTS

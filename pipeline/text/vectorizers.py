@@ -67,8 +67,9 @@ class TermTfidf(TfidfVectorizer):
         return (self.vocabulary_, counts) if counts is not None else super()._count_vocab(docs, fixed_vocab)
 
     def transform(self, raw_documents):
-        """As `TfidfVectorizer.transform`; texts no fit has counted in this process and character
-        n-grams are counted a word at a time (`char_wb_counts`), the same counts."""
+        """As `TfidfVectorizer.transform`: from stored counts when a fit in this process counted
+        every text (`term_counts`), else character n-grams counted a word at a time
+        (`char_wb_counts`); the same counts either way."""
         if self.analyzer != "char_wb" or self.binary or isinstance(raw_documents, str):
             return super().transform(raw_documents)
         check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
