@@ -82,7 +82,7 @@ class _Store:
 _STORES: dict[tuple, _Store] = {}
 _LOCK = threading.Lock()
 # Per vectorizer, the column of each global term id under its fitted vocabulary (-1: none), with
-# the vocabulary, store generation and store size it was built for.
+# the vocabulary and store generation it was built for (its length: the terms it has looked up).
 _COLUMNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -97,9 +97,14 @@ def key(vectorizer: CountVectorizer) -> tuple | None:
     return (v.analyzer, tuple(v.ngram_range), v.lowercase, v.strip_accents, v.token_pattern if v.analyzer == "word" else None)
 
 
-def _csr(vectorizer: CountVectorizer, columns: list[np.ndarray], counts: list[np.ndarray], width: int, renumber: np.ndarray | None = None) -> sparse.csr_array:
-    """The count matrix as `_count_vocab` builds it (int32 indices unless too many entries,
-    sorted in each row), its columns then `renumber`ed as `_sort_features` renumbers them."""
+def _csr(vectorizer: CountVectorizer, rows: list[tuple[np.ndarray, np.ndarray]], column_of: np.ndarray, width: int, renumber: np.ndarray | None = None) -> sparse.csr_array:
+    """The count matrix of stored `rows` as `_count_vocab` builds it: each term id in column
+    `column_of[id]` (-1: left out), int32 indices unless too many entries, sorted in each row;
+    its columns then `renumber`ed as `_sort_features` renumbers them (leaving each row's order)."""
+    mapped = [column_of[ids] for ids, _ in rows]
+    inside = [m >= 0 for m in mapped]
+    columns = [m[k] for m, k in zip(mapped, inside)]
+    counts = [c[k] for (_, c), k in zip(rows, inside)]
     lengths = np.fromiter((len(c) for c in columns), np.int64, len(columns))
     indptr = np.concatenate([[0], np.cumsum(lengths)])
     index_type = np.int64 if indptr[-1] > np.iinfo(np.int32).max else np.int32
@@ -154,9 +159,7 @@ def fit_counts(vectorizer: CountVectorizer, docs: Sequence[str]) -> tuple[dict[s
     by_term = np.empty(len(kept), dtype=np.int64)
     by_term[np.argsort(rank[kept], kind="stable")] = np.arange(len(kept))
     vocabulary = {terms[g]: int(by_term[i]) for i, g in enumerate(kept.tolist())}
-    mapped = [appearance[r[0]] for r in rows]
-    inside = [m >= 0 for m in mapped]
-    return vocabulary, _csr(vectorizer, [m[k] for m, k in zip(mapped, inside)], [r[1][k] for r, k in zip(rows, inside)], len(vocabulary), by_term)
+    return vocabulary, _csr(vectorizer, rows, appearance, len(vocabulary), by_term)
 
 
 def _vocabulary_columns(vectorizer: CountVectorizer, store: _Store) -> np.ndarray:
@@ -188,9 +191,7 @@ def transform_counts(vectorizer: CountVectorizer, docs: Sequence[str]) -> sparse
             return None
         rows = [store.rows[d] for d in docs]
         columns = _vocabulary_columns(vectorizer, store)
-    mapped = [columns[r[0]] for r in rows]
-    kept = [m >= 0 for m in mapped]
-    return _csr(vectorizer, [m[k] for m, k in zip(mapped, kept)], [r[1][k] for r, k in zip(rows, kept)], len(vectorizer.vocabulary_))
+    return _csr(vectorizer, rows, columns, len(vectorizer.vocabulary_))
 
 
 def stored_texts(vectorizer: CountVectorizer) -> int:

@@ -57,6 +57,7 @@ def test_a_transform_never_stores_and_a_full_store_starts_afresh(lines, monkeypa
     settings = SETTINGS[0]
     fitted = TermTfidf(**settings).fit(lines[:100])
     assert term_counts.stored_texts(fitted) == 100
+    fitted.transform(lines[:50])  # from the store: its columns are looked up now
     fitted.transform(lines[100:300])
     assert term_counts.stored_texts(fitted) == 100
     monkeypatch.setattr(config, "TERM_COUNT_TEXTS", 150)
