@@ -278,6 +278,7 @@ def narrative_summary(result: dict, sub_types: dict | None = None) -> dict:
         "case_studies": case_studies,
         "by_length": result["by_length"],
         "n": result["n"],
+        "recipes": result["recipes"],
     }
 
 
@@ -413,6 +414,7 @@ def fit_and_log(
     chosen_C = {t: float(best_params[t]["clf__C"]) for t in targets if "clf__C" in best_params.get(t, {})}
     narrative_part = fit_verdicts(cases, frame, readings, seed, C=chosen_C)
     mlflow.log_metric("narrative_fit_seconds", time.perf_counter() - started)
+    mlflow.log_params({f"narrative_recipe.{label}": v["chosen"] for label, v in narrative_part["recipes"].items()})
     bundle_content = {
         "models": models,
         "narrative": narrative_part,
@@ -441,6 +443,7 @@ def fit_and_log(
             label: model.threshold_ for label, model in narrative_part["models"].items() if model.threshold_ is not None
         },
         "resource_sharing_rate": narrative_part["resource_sharing_rate"],
+        "narrative_recipes": narrative_part["recipes"],
         "excluded": excluded or {},
         "fit_seconds": round(fit_seconds, 2),
     }

@@ -11,6 +11,7 @@ each repeat, then averaged over repeats; the 23 case studies are also scored on 
 from __future__ import annotations
 
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,6 +27,7 @@ from pipeline.modeling.narrative_models import (
     RuleReading,
     make_narrative_char_baseline,
     make_narrative_majority,
+    fit_narrative_model,
     make_narrative_model,
     narrative_labels,
     narrative_splits,
@@ -70,8 +72,9 @@ def _run_fold(
     train: np.ndarray, test: np.ndarray, readings: list, frame: pd.DataFrame, cases: pd.DataFrame, titles: tuple[pd.DataFrame, list], seed: int,
 ) -> dict:
     """length -> label -> estimator -> (predicted labels, P(O) or None) on the test part of one
-    fold, each test narrative read whole and cut to its first k sentences. `titles` are the
-    cases' title rows and readings (`read_titles`), in the order of `cases`."""
+    fold, each test narrative read whole and cut to its first k sentences, and label -> the
+    recipe its narrative side chose in this fold. `titles` are the cases' title rows and readings
+    (`read_titles`), in the order of `cases`."""
     train_frame = frame.iloc[train].reset_index(drop=True)
     cropped, cropped_readings = with_crops(train_frame, [readings[i] for i in train])
     # Titles of the test narratives' projects leave the title side's training, and the narrative
@@ -91,6 +94,7 @@ def _run_fold(
     sharing = resource_sharing_rate(train_frame)
     binary = set(config.NARRATIVE_CRITERIA)
     out: dict[str, dict] = {name: {label: {} for label in config.NARRATIVE_EVAL_LABELS} for name in LENGTHS}
+    recipes: dict[str, str] = {}
     with warnings.catch_warnings():
         # A rare class can be missing from an inner fold; sklearn warns and fills its column with 0.
         warnings.simplefilter("ignore", UserWarning)
@@ -106,7 +110,7 @@ def _run_fold(
                 continue
             y = narrative_labels(cropped, label)
             classes = label_classes(label)
-            narrative = make_narrative_model(label, seed).fit(X_learned, narrative_labels(learned, label), groups=learned["split_group"].to_numpy())
+            narrative, recipes[label], _ = fit_narrative_model(label, X_learned, narrative_labels(learned, label), learned["split_group"].to_numpy(), seed)
             title_model = title_models[label]
             p_title = title_proba(title_model, test_heads, label)
             title_decided = title_model.predict(test_heads).astype(str)
@@ -136,7 +140,7 @@ def _run_fold(
                 if label != "service_field":  # no rule reads a service field
                     rules = RuleReading(label).fit(X_train, y)
                     found["rules"] = (rules.predict(X_test), _yes_column(rules, rules.predict_proba(X_test)) if label in binary else None)
-    return out
+    return out, recipes
 
 
 def label_metrics(truth: np.ndarray, predicted: np.ndarray, p_yes: np.ndarray | None, labels: Sequence[str]) -> dict:
@@ -171,15 +175,18 @@ def evaluate_narrative_models(
 ) -> dict:
     """{"narratives": label -> estimator -> metrics, "appendix_narratives" and "case_studies": the
     same on the 263 and on the 23 alone (whole narratives), "by_length": the three sections again
-    for each of LENGTHS, "n": the counts, "oof": the first repeat's out-of-fold labels and P(O) of
-    whole narratives by label and estimator}.
+    for each of LENGTHS, "n": the counts, "recipes": label -> recipe -> folds whose narrative side
+    chose it, "oof": the first repeat's out-of-fold labels and P(O) of whole narratives by label
+    and estimator}.
 
     `cases` are the titles the title side (and, as title rows, the narrative side) learns from;
     in each fold every case of a test narrative's project leaves them."""
     readings = list(readings)
     titles = read_titles(cases, frame)
     splits = [(r, train, test) for r in range(repeats) for train, test in narrative_splits(frame, folds, seed + r)]
-    runs = Parallel(n_jobs=n_jobs)(delayed(_run_fold)(train, test, readings, frame, cases, titles, seed) for _, train, test in splits)
+    fold_runs = Parallel(n_jobs=n_jobs)(delayed(_run_fold)(train, test, readings, frame, cases, titles, seed) for _, train, test in splits)
+    runs = [run for run, _ in fold_runs]
+    recipes = {label: dict(Counter(chosen[label] for _, chosen in fold_runs)) for label in NARRATIVE_LABELS}
     n = len(frame)
     studied = (frame["source"] == CASE_STUDY).to_numpy()
     # Sections: every narrative, the appendix narratives alone (the kind of text a kept-apart
@@ -216,6 +223,7 @@ def evaluate_narrative_models(
         **{section: summarise(table) for section, table in tables["whole"].items()},
         "by_length": {length: {section: summarise(table) for section, table in tables[length].items()} for length in LENGTHS},
         "n": {**{section: int(rows.sum()) for section, rows in sections.items()}, "repeats": repeats, "folds": folds},
+        "recipes": recipes,
         "oof": oof,
     }
 

@@ -22,6 +22,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -55,19 +56,59 @@ def narrative_splits(frame: pd.DataFrame, folds: int, seed: int) -> list[tuple[n
     return list(splitter.split(np.zeros(len(frame)), narrative_labels(frame, "sustainability"), frame["split_group"].to_numpy()))
 
 
-def make_narrative_model(label: str, seed: int = config.SEED, n_jobs: int | None = None) -> CalibratedDecision:
-    """Reading features -> logistic regression (balanced classes), calibrated in its training folds
-    (`n_jobs` of them at once)."""
+def make_narrative_model(
+    label: str, seed: int = config.SEED, n_jobs: int | None = None, recipe: str = config.NARRATIVE_DEFAULT_RECIPE,
+) -> CalibratedDecision:
+    """Reading features (less the blocks `recipe` leaves out) -> logistic regression (balanced
+    classes), calibrated in its training folds (`n_jobs` of them at once)."""
+    C, dropped = config.NARRATIVE_RECIPES[recipe]
+    features = narrative_features(CUE_FAMILIES[label])
+    features.set_params(**dict.fromkeys(dropped, "drop"))
     return CalibratedDecision(
         Pipeline(
             [
-                ("features", narrative_features(CUE_FAMILIES[label])),
-                ("clf", LogisticRegression(class_weight="balanced", C=config.NARRATIVE_C, solver=config.LR_SOLVER, max_iter=5000)),
+                ("features", features),
+                ("clf", LogisticRegression(class_weight="balanced", C=C, solver=config.LR_SOLVER, max_iter=5000)),
             ]
         ),
         seed=seed,
         n_jobs=n_jobs,
     )
+
+
+def label_recipes(label: str) -> tuple[str, ...]:
+    """The recipes `label` chooses among: all of them for a label in NARRATIVE_RECIPE_LABELS."""
+    return tuple(config.NARRATIVE_RECIPES) if label in config.NARRATIVE_RECIPE_LABELS else (config.NARRATIVE_DEFAULT_RECIPE,)
+
+
+def recipe_score(model: CalibratedDecision, y: np.ndarray, rows: np.ndarray) -> float:
+    """ROC-AUC of `model`'s calibrated out-of-fold P(O) on the training `rows`: learned from its
+    own calibration folds, so choosing by it looks at no case the caller holds out."""
+    positive = list(model.classes_).index(config.MARK_YES)
+    return float(roc_auc_score(np.asarray(y)[rows] == config.MARK_YES, model.oof_proba_[rows, positive]))
+
+
+def choose_recipe(fitted: dict[str, CalibratedDecision], y: np.ndarray, readings: Sequence[NarrativeReading]) -> tuple[str, dict[str, float]]:
+    """The recipe whose model ranks O best out of fold on the rows with sentences (title rows
+    rank as the title side does and would only blur the choice), and every recipe's score; a tie
+    keeps the earlier recipe. One recipe is chosen without scoring."""
+    if len(fitted) == 1:
+        return next(iter(fitted)), {}
+    rows = np.flatnonzero([len(r.sentences) > 0 for r in readings])
+    scores = {name: recipe_score(model, y, rows) for name, model in fitted.items()}
+    return max(scores, key=scores.get), scores
+
+
+def fit_narrative_model(
+    label: str, X: Sequence[NarrativeReading], y: np.ndarray, groups: np.ndarray, seed: int = config.SEED, n_jobs: int | None = None,
+) -> tuple[CalibratedDecision, str, dict[str, float]]:
+    """`label`'s narrative model in each of its recipes, and the one chosen (see choose_recipe):
+    (model, recipe, scores)."""
+    X = pd.Series(list(X), dtype=object)
+    recipes = label_recipes(label)
+    fitted = Parallel(n_jobs=n_jobs)(delayed(make_narrative_model(label, seed, recipe=r).fit)(X, y, groups=groups) for r in recipes)
+    recipe, scores = choose_recipe(dict(zip(recipes, fitted)), y, X)
+    return fitted[recipes.index(recipe)], recipe, scores
 
 
 def make_narrative_char_baseline() -> Pipeline:
@@ -133,13 +174,22 @@ def resource_sharing_rate(frame: pd.DataFrame) -> float:
 
 
 def fit_narrative_models(frame: pd.DataFrame, readings: Sequence[NarrativeReading], seed: int = config.SEED) -> dict:
-    """The scoring bundle's narrative part: a calibrated model per label and the sharing rate."""
+    """The scoring bundle's narrative part: a calibrated model per label, the recipe each chose
+    and every recipe's score (`recipes`: label -> {"chosen", "scores"}), and the sharing rate."""
     X = pd.Series(list(readings), dtype=object)
     groups = frame["split_group"].to_numpy()
+    jobs = [(label, recipe) for label in NARRATIVE_LABELS for recipe in label_recipes(label)]
+    # Every label's every recipe in one batch of jobs, so the cores stay busy.
     fitted = Parallel(n_jobs=config.N_JOBS)(
-        delayed(make_narrative_model(label, seed).fit)(X, narrative_labels(frame, label), groups=groups) for label in NARRATIVE_LABELS
+        delayed(make_narrative_model(label, seed, recipe=recipe).fit)(X, narrative_labels(frame, label), groups=groups) for label, recipe in jobs
     )
-    return {"models": dict(zip(NARRATIVE_LABELS, fitted)), "resource_sharing_rate": resource_sharing_rate(frame)}
+    models, recipes = {}, {}
+    for label in NARRATIVE_LABELS:
+        candidates = {recipe: model for (owner, recipe), model in zip(jobs, fitted) if owner == label}
+        chosen, scores = choose_recipe(candidates, narrative_labels(frame, label), X)
+        models[label] = candidates[chosen]
+        recipes[label] = {"chosen": chosen, "scores": scores}
+    return {"models": models, "recipes": recipes, "resource_sharing_rate": resource_sharing_rate(frame)}
 
 
 @dataclass

@@ -1,7 +1,17 @@
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 
-from pipeline.modeling.narrative_models import RuleReading, resource_sharing_rate, sentence_pushes
+from pipeline import config
+from pipeline.modeling.narrative_models import (
+    NARRATIVE_LABELS,
+    RuleReading,
+    choose_recipe,
+    make_narrative_model,
+    resource_sharing_rate,
+    sentence_pushes,
+)
 from pipeline.reading.narratives import read_narratives
 
 BASE = (
@@ -51,3 +61,38 @@ def test_rules_baseline_reads_the_detectors():
 def test_resource_sharing_rate_is_laplace_smoothed():
     frame = pd.DataFrame({"resource_sharing": ["O"] * 8})
     assert resource_sharing_rate(frame) == 9 / 10
+
+
+def test_a_recipe_leaves_its_blocks_out():
+    model = make_narrative_model("sustainability", recipe="no_morphemes").estimator
+    blocks = dict(model.named_steps["features"].transformer_list)
+    assert blocks["morphemes"] == "drop" and blocks["chars"] != "drop" and blocks["cues"] != "drop"
+    assert model.named_steps["clf"].C == config.NARRATIVE_RECIPES["no_morphemes"][0]
+
+
+def test_the_recipe_is_chosen_by_how_it_ranks_the_rows_with_sentences():
+    """Title rows (no sentences) rank as the title side does; a recipe that ranks only them well
+    must not win."""
+    readings = _readings([BASE, BASE, "", ""])
+    y = np.array(["O", "X", "O", "X"])
+    # P(O) out of fold: the first two rows have sentences, the last two are title rows.
+    titles_only = SimpleNamespace(classes_=np.array(["O", "X"]), oof_proba_=np.array([[0.2, 0.8], [0.8, 0.2], [0.9, 0.1], [0.1, 0.9]]))
+    sentences = SimpleNamespace(classes_=np.array(["O", "X"]), oof_proba_=np.array([[0.7, 0.3], [0.3, 0.7], [0.1, 0.9], [0.9, 0.1]]))
+    chosen, scores = choose_recipe({"all_blocks": titles_only, "no_morphemes": sentences}, y, readings)
+    assert chosen == "no_morphemes" and scores == {"all_blocks": 0.0, "no_morphemes": 1.0}
+    # A tie keeps the earlier recipe.
+    assert choose_recipe({"all_blocks": sentences, "no_chars": sentences}, y, readings)[0] == "all_blocks"
+
+
+def test_the_bundle_keeps_the_recipe_each_label_chose(bundle):
+    recipes = bundle["narrative"]["recipes"]
+    for label in NARRATIVE_LABELS:
+        chosen, scores = recipes[label]["chosen"], recipes[label]["scores"]
+        C, dropped = config.NARRATIVE_RECIPES[chosen]
+        estimator = bundle["narrative"]["models"][label].estimator_
+        blocks = dict(estimator.named_steps["features"].transformer_list)
+        assert estimator.named_steps["clf"].C == C and all(blocks[name] == "drop" for name in dropped), label
+        if label in config.NARRATIVE_RECIPE_LABELS:
+            assert set(scores) == set(config.NARRATIVE_RECIPES) and scores[chosen] == max(scores.values()), label
+        else:
+            assert chosen == config.NARRATIVE_DEFAULT_RECIPE and scores == {}, label

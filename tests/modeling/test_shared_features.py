@@ -33,9 +33,11 @@ def test_narrative_models_through_shared_blocks_and_counted_parts(bundle, case_s
             alone = model.predict_proba(data)
             together = model.calibrate(shared.predict_proba(model.estimator_, data))
             assert np.abs(alone - together).max() <= 1e-12, label
-    # The character block was computed once for all five models (and given, not recomputed).
-    chars = [dict(m.estimator_.named_steps["features"].transformer_list)["chars"] for m in models.values()]
-    assert len({shared.digest(c) for c in chars}) == 1
+    # Each text block was computed once for every model that keeps it (and given, not
+    # recomputed); a recipe that leaves a block out holds "drop" in its place.
+    for name in ("chars", "morphemes"):
+        kept = [b for b in (dict(m.estimator_.named_steps["features"].transformer_list)[name] for m in models.values()) if b != "drop"]
+        assert len(kept) >= 2 and len({shared.digest(b) for b in kept}) == 1, name
 
 
 def test_title_models_share_one_feature_computation(bundle, case_studies):
