@@ -25,9 +25,9 @@ from pipeline.modeling.calibration import rate_threshold
 from pipeline.modeling.narrative_models import (
     NARRATIVE_LABELS,
     RuleReading,
+    fit_narrative_model,
     make_narrative_char_baseline,
     make_narrative_majority,
-    fit_narrative_model,
     make_narrative_model,
     narrative_labels,
     narrative_splits,
@@ -70,7 +70,7 @@ def _yes(proba: np.ndarray, label: str) -> np.ndarray:
 
 def _run_fold(
     train: np.ndarray, test: np.ndarray, readings: list, frame: pd.DataFrame, cases: pd.DataFrame, titles: tuple[pd.DataFrame, list], seed: int,
-) -> dict:
+) -> tuple[dict, dict[str, str]]:
     """length -> label -> estimator -> (predicted labels, P(O) or None) on the test part of one
     fold, each test narrative read whole and cut to its first k sentences, and label -> the
     recipe its narrative side chose in this fold. `titles` are the cases' title rows and readings
@@ -308,9 +308,9 @@ def compare_narratives(
     challenger's learns from the whole training part, the champion's from it less `new_rows`
     (the reviewed narratives on trial); both are scored on the trusted narratives held out.
 
-    The recipe compared is the narrative model's estimator (features and logistic regression),
-    without its calibration folds, crops or title rows, which would multiply the work by eighteen
-    and do not change which narratives it learns from. Returns {"folds": [{"champion": label -> accuracy,
+    The recipe compared is the narrative model's estimator in its default feature recipe, without
+    the recipe choice, calibration folds, crops or title rows, which would multiply the work by
+    eighteen or more and do not change which narratives it learns from. Returns {"folds": [{"champion": label -> accuracy,
     "challenger": ...}], "per_label": label -> mean challenger minus champion}."""
     X = pd.Series(list(readings), dtype=object)
     splits = narrative_splits(frame, folds, seed)
