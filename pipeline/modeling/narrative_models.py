@@ -99,16 +99,30 @@ def choose_recipe(fitted: dict[str, CalibratedDecision], y: np.ndarray, readings
     return max(scores, key=scores.get), scores
 
 
+def fit_recipes(
+    labels: dict[str, np.ndarray], X: Sequence[NarrativeReading], groups: np.ndarray, seed: int = config.SEED, n_jobs: int | None = None,
+) -> dict[str, tuple[CalibratedDecision, str, dict[str, float]]]:
+    """Each label of `labels` (label -> y) fitted in each of its recipes, all in one batch of jobs
+    so the cores stay busy, and per label the one chosen (see choose_recipe): (model, recipe,
+    scores)."""
+    X = pd.Series(list(X), dtype=object)
+    jobs = [(label, recipe) for label in labels for recipe in label_recipes(label)]
+    fitted = Parallel(n_jobs=n_jobs)(
+        delayed(make_narrative_model(label, seed, recipe=recipe).fit)(X, labels[label], groups=groups) for label, recipe in jobs
+    )
+    out = {}
+    for label, y in labels.items():
+        candidates = {recipe: model for (owner, recipe), model in zip(jobs, fitted) if owner == label}
+        chosen, scores = choose_recipe(candidates, y, X)
+        out[label] = (candidates[chosen], chosen, scores)
+    return out
+
+
 def fit_narrative_model(
     label: str, X: Sequence[NarrativeReading], y: np.ndarray, groups: np.ndarray, seed: int = config.SEED, n_jobs: int | None = None,
 ) -> tuple[CalibratedDecision, str, dict[str, float]]:
-    """`label`'s narrative model in each of its recipes, and the one chosen (see choose_recipe):
-    (model, recipe, scores)."""
-    X = pd.Series(list(X), dtype=object)
-    recipes = label_recipes(label)
-    fitted = Parallel(n_jobs=n_jobs)(delayed(make_narrative_model(label, seed, recipe=r).fit)(X, y, groups=groups) for r in recipes)
-    recipe, scores = choose_recipe(dict(zip(recipes, fitted)), y, X)
-    return fitted[recipes.index(recipe)], recipe, scores
+    """`label`'s narrative model in the recipe it chose: (model, recipe, scores)."""
+    return fit_recipes({label: y}, X, groups, seed, n_jobs)[label]
 
 
 def make_narrative_char_baseline() -> Pipeline:
@@ -176,20 +190,13 @@ def resource_sharing_rate(frame: pd.DataFrame) -> float:
 def fit_narrative_models(frame: pd.DataFrame, readings: Sequence[NarrativeReading], seed: int = config.SEED) -> dict:
     """The scoring bundle's narrative part: a calibrated model per label, the recipe each chose
     and every recipe's score (`recipes`: label -> {"chosen", "scores"}), and the sharing rate."""
-    X = pd.Series(list(readings), dtype=object)
-    groups = frame["split_group"].to_numpy()
-    jobs = [(label, recipe) for label in NARRATIVE_LABELS for recipe in label_recipes(label)]
-    # Every label's every recipe in one batch of jobs, so the cores stay busy.
-    fitted = Parallel(n_jobs=config.N_JOBS)(
-        delayed(make_narrative_model(label, seed, recipe=recipe).fit)(X, narrative_labels(frame, label), groups=groups) for label, recipe in jobs
-    )
-    models, recipes = {}, {}
-    for label in NARRATIVE_LABELS:
-        candidates = {recipe: model for (owner, recipe), model in zip(jobs, fitted) if owner == label}
-        chosen, scores = choose_recipe(candidates, narrative_labels(frame, label), X)
-        models[label] = candidates[chosen]
-        recipes[label] = {"chosen": chosen, "scores": scores}
-    return {"models": models, "recipes": recipes, "resource_sharing_rate": resource_sharing_rate(frame)}
+    labels = {label: narrative_labels(frame, label) for label in NARRATIVE_LABELS}
+    fitted = fit_recipes(labels, readings, frame["split_group"].to_numpy(), seed, config.N_JOBS)
+    return {
+        "models": {label: model for label, (model, _, _) in fitted.items()},
+        "recipes": {label: {"chosen": recipe, "scores": scores} for label, (_, recipe, scores) in fitted.items()},
+        "resource_sharing_rate": resource_sharing_rate(frame),
+    }
 
 
 @dataclass
