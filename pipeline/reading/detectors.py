@@ -9,7 +9,7 @@ those sentences are kept as qualified evidence, shown to the reviewer but not co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pipeline import config
@@ -151,6 +151,20 @@ def detect_sustainability(sentences: Sequence[Sentence]) -> Finding:
     if partial:
         return Finding("sustainability", config.MARK_PARTIAL, 0.6, evidence)
     return Finding("sustainability", config.MARK_NO, 0.7 if evidence else 0.6, evidence)
+
+
+def stated_as_met(finding: Finding) -> Evidence | None:
+    """The first sentence that states, unhedged, what [표 2-4] asks of the criterion: for
+    tech_applied a technology put to use, for sustainability one of the institutions the report
+    names (`sustainability_criteria`: 조례, 법인, 전담 ...; the cue is then that institution).
+    None for the other criteria, whose cues ask less of a sentence than the report's question does."""
+    if finding.label == "tech_applied":
+        return next((e for e in finding.evidence if e.status == DONE), None)
+    if finding.label == "sustainability":
+        named = lexicon("sustainability_criteria")
+        found = next((e for e in finding.evidence if e.status == DONE and _first(e.text, named)), None)
+        return None if found is None else replace(found, cue=_first(found.text, named))
+    return None
 
 
 def detect_all(sentences: Sequence[Sentence]) -> dict[str, Finding]:

@@ -35,6 +35,7 @@ LISTS: dict[str, str] = {
     "resource_nouns": "resources partners can share (budget, staff, information, facilities, technology)",
     "sharing_verbs": "verbs saying a resource was shared or contributed",
     "sustainability_terms": "institutions that make a project last (ordinances, dedicated staff, bodies)",
+    "sustainability_criteria": "the institutions [표 2-4] names (제도정비, 상시조직, 전담부서/인력): said done, the criterion is met",
     "title_cues_local": "title words hinting at several local governments",
     "title_cues_private": "title words hinting at private partners",
     "title_cues_public_body": "title words hinting at other public bodies",

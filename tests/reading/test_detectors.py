@@ -10,6 +10,7 @@ from pipeline.reading.detectors import (
     detect_tech_applicable,
     detect_tech_applied,
     qualifier,
+    stated_as_met,
 )
 from pipeline.text.sentences import split_sentences
 
@@ -71,6 +72,17 @@ def test_sustainability_done_partial_planned():
     assert detect_sustainability(_s(WEAK)).decision == "△"
     assert detect_sustainability(_s(PLANNED_ORDINANCE)).decision == "X"
     assert detect_sustainability(_s("주민 만족도가 높음")).decision == "X"
+
+
+def test_what_the_report_asks_is_stated_only_by_an_unhedged_sentence_naming_it():
+    agreement = "- 양 기관은 업무협약을 체결하여 공동으로 운영하였음"
+    assert stated_as_met(detect_sustainability(_s(agreement, ORDINANCE))).cue == "조례"
+    # An agreement is a cue, not one of the institutions [표 2-4] names; a planned ordinance is a plan.
+    assert stated_as_met(detect_sustainability(_s(agreement, PLANNED_ORDINANCE))) is None
+    assert stated_as_met(detect_sustainability(_s("- 회의를 정례화하고 전담 인력을 배치하였음"))).cue == "전담"
+    assert APPLIED.endswith(stated_as_met(detect_tech_applied(_s(NEEDED, APPLIED))).text)
+    assert stated_as_met(detect_tech_applied(_s(NEEDED))) is None
+    assert stated_as_met(detect_tech_applicable(_s(APPLIED))) is None
 
 
 def test_more_evidence_more_confidence():
