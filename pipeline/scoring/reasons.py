@@ -49,6 +49,11 @@ def partner_kinds_left_out(actor_type: str, kinds: list[str]) -> Reason:
     return Reason("partner_kind_left_out:actor_type", f"주체 유형: 협력 문장에 {named} 참여자가 있으나 {actor_type}(으)로 판단함")
 
 
+def stated_yet_no(label: str, cue: str) -> Reason:
+    """A sentence states what [표 2-4] asks of a criterion, yet the verdict is X."""
+    return Reason(f"stated_yet_no:{label}", f"{LABEL_NAMES[label]}: 기준을 충족한다는 문장({cue})이 있으나 X로 판단함")
+
+
 def duplicate_id(value: str) -> Reason:
     return Reason("duplicate_id", f"번호 {value}이(가) 다른 행에도 있음")
 

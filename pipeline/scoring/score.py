@@ -24,7 +24,7 @@ from pipeline.modeling.narrative_models import EVIDENCE_LABELS, NARRATIVE_LABELS
 from pipeline.modeling.shared_features import SharedFeatures
 from pipeline.modeling.verdicts import aligned, heads, label_classes, sentence_counts, stack_features
 from pipeline.reading.actors import CENTRAL, PRIVATE, is_partner_sentence
-from pipeline.reading.detectors import DONE, title_cue
+from pipeline.reading.detectors import DONE, stated_as_met, title_cue
 from pipeline.reading.narratives import read_narratives
 from pipeline.scoring import reasons as why
 from pipeline.text.compose import compose_text
@@ -111,10 +111,14 @@ def _evidence(finding, pushes: dict[int, float] | None, sentence_index: dict[int
     return sorted(scored, key=lambda pair: -abs(pair[1] or 0.0))
 
 
-def _agrees(push: float | None, verdict: str) -> bool | None:
-    """Whether a sentence's push points to the verdict shown (None: no push measured)."""
+def _agrees(push: float | None, verdict: str, status: str) -> bool | None:
+    """Whether a sentence points to the verdict shown (None: no push measured). A sentence that
+    reads as the criterion done never points to X, whatever the model learned of its words: the
+    report would count it for O, so a reviewer sees it as 반대 근거, not as the reason for X."""
     if push is None:
         return None
+    if verdict == config.MARK_NO and status == DONE:
+        return False
     return push > 0 if verdict != config.MARK_NO else push < 0
 
 
@@ -125,7 +129,7 @@ def _evidence_text(evidence: list[tuple[object, float | None]], verdict: str) ->
     if evidence and evidence[0][1] is None:
         chosen = [e.text for e, _ in evidence if e.status == DONE] if verdict != config.MARK_NO else []
     else:
-        chosen = [e.text for e, push in evidence if _agrees(push, verdict)]
+        chosen = [e.text for e, push in evidence if _agrees(push, verdict, e.status)]
     return why.SEPARATOR_EVIDENCE.join(chosen[:MAX_EVIDENCE])
 
 
@@ -292,10 +296,13 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
                 if not text and verdict in (config.MARK_YES, config.MARK_PARTIAL):
                     text = _fallback_evidence(c, titles[i], reading)
                 row[f"evidence_{c}"] = text
+                stated = stated_as_met(reading.findings[c]) if verdict == config.MARK_NO else None
+                if stated is not None:
+                    row["review_reasons" if c in FLAGGING_LABELS else "uncertain"].append(why.stated_yet_no(c, stated.cue))
                 spans += [
                     {"label": c, "start": e.start + shift, "end": e.end + shift, "status": e.status, "cue": e.cue}
                     | ({} if push is None else {"push": round(push, 4)})
-                    | ({"against": True} if _agrees(push, verdict) is False else {})
+                    | ({"against": True} if _agrees(push, verdict, e.status) is False else {})
                     for e, push in evidence
                 ]
             missing = _partner_kinds_left_out(reading, row["actor_type"])

@@ -51,6 +51,14 @@ def test_scores_every_row_in_order_and_keeps_bad_ones(bundle, case_studies):
         assert len(codes.split("; ")) == len(reasons.split("; ")) if codes else reasons == ""
 
 
+def _points_to(verdict: str, span: dict) -> bool:
+    """Whether an evidence span backs `verdict`: its push goes that way, and under an X it does
+    not read as the criterion done (the report would count that sentence for O)."""
+    if verdict == "X":
+        return span["push"] < 0 and span["status"] != "done"
+    return span["push"] > 0
+
+
 def test_labels_are_the_reports_and_evidence_points_into_the_narrative(bundle, case_studies):
     frame = _frame(case_studies, [7, 11, 14])
     out = score_frame(frame, bundle)
@@ -71,11 +79,10 @@ def test_labels_are_the_reports_and_evidence_points_into_the_narrative(bundle, c
         ours = [s for s in spans if s["label"] == label]
         pushes = [abs(s["push"]) for s in ours]
         assert pushes == sorted(pushes, reverse=True)  # strongest push first
-        toward = (lambda p: p > 0) if row[label] != "X" else (lambda p: p < 0)
-        pushed = [narrative[s["start"] : s["end"]] for s in ours if toward(s["push"])]
+        pushed = [narrative[s["start"] : s["end"]] for s in ours if _points_to(row[label], s)]
         assert " | ".join(pushed[:3]) == row[f"evidence_{label}"]
-        # A sentence pushing the other way is marked so, never shown as evidence.
-        assert all(s.get("against", False) == (not toward(s["push"]) and s["push"] != 0) for s in ours)
+        # A sentence pointing the other way is marked so, never shown as evidence.
+        assert all(s.get("against", False) == (not _points_to(row[label], s) and s["push"] != 0) for s in ours)
     # Resource sharing has no learned model: its evidence is the detector's, sentences saying it is done.
     done = [narrative[s["start"] : s["end"]] for s in spans if s["label"] == "resource_sharing" and s["status"] == "done"]
     assert " | ".join(done[:3]) == row["evidence_resource_sharing"]
@@ -174,6 +181,9 @@ def _narrative_entries(count: int, sentences: int = 0) -> pd.DataFrame:
 def test_every_o_shows_evidence_and_no_evidence_pushes_against_its_verdict(bundle):
     import json
 
+    from pipeline.reading.lexicons import lexicon
+
+    institutions, stated_yet_no = lexicon("sustainability_criteria"), 0
     for sentences in (0, 2):
         frame = _narrative_entries(30, sentences)
         out = score_frame(frame, bundle)
@@ -186,10 +196,15 @@ def test_every_o_shows_evidence_and_no_evidence_pushes_against_its_verdict(bundl
                     assert shown, (sentences, i, c)
                 for span in (s for s in spans if s["label"] == c and "push" in s):
                     text = narrative[span["start"] : span["end"]]
-                    agrees = span["push"] > 0 if row[c] != "X" else span["push"] < 0
-                    if not agrees:
+                    if not _points_to(row[c], span):
                         assert text not in shown.split(" | "), (sentences, i, c, text)
                         assert span.get("against") is True or span["push"] == 0
+                        stated_yet_no += row[c] == "X" and span["status"] == "done"
+                # A sentence stating what the report asks, under an X, sends the row to a reviewer.
+                if row[c] == "X" and c == "sustainability":
+                    stated = any(s["status"] == "done" and any(t in narrative[s["start"] : s["end"]] for t in institutions) for s in spans if s["label"] == c)
+                    assert (f"stated_yet_no:{c}" in row["review_codes"]) == stated, (sentences, i)
+    assert stated_yet_no  # the narratives hold such sentences: the rule is exercised
 
 
 def test_a_title_only_row_shows_the_title_cue_behind_an_o(bundle):
