@@ -245,6 +245,7 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
 
     pushes = {}
     if readings:
+        full_sentences = sentence_counts(readings)
         for label in EVIDENCE_LABELS:
             model, stack = bundle["narrative"]["models"][label], bundle["narrative"]["stacks"][label]
             classes = label_classes(label)
@@ -252,8 +253,11 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
             p_title = sides[label]["title"][with_text]
 
             def verdict_yes(rows, calibrated, variants, model=model, stack=stack, classes=classes, yes=yes, p_title=p_title):
+                # The whole narrative's length, not the variant's: a sentence's push is what it
+                # says, not that leaving it out makes the entry shorter (which shifts the
+                # verdict's weight toward the title).
                 narrative = aligned(calibrated, [str(c) for c in model.classes_], classes)
-                return stack.predict_proba(stack_features(p_title[rows], narrative, sentence_counts(variants)))[:, yes]
+                return stack.predict_proba(stack_features(p_title[rows], narrative, full_sentences[rows]))[:, yes]
 
             p_full = sides[label]["verdict"][:, yes]
             found = sentence_pushes(model, readings, candidates[label], p_full, left_out, shared, then=verdict_yes)
