@@ -302,7 +302,9 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
                 row[f"evidence_{c}"] = text
                 stated = stated_as_met(reading.findings[c]) if verdict == config.MARK_NO else None
                 if stated is not None:
-                    row["review_reasons" if c in FLAGGING_LABELS else "uncertain"].append(why.stated_yet_no(c, stated.cue))
+                    # A note, not a flag: the appendix labels X on all 48 of the 263 narratives
+                    # that get it, so flagging would send a fifth of a year to review for nothing.
+                    row["uncertain"].append(why.stated_yet_no(c, stated.cue))
                 spans += [
                     {"label": c, "start": e.start + shift, "end": e.end + shift, "status": e.status, "cue": e.cue}
                     | ({} if push is None else {"push": round(push, 4)})

@@ -183,7 +183,7 @@ def test_every_o_shows_evidence_and_no_evidence_pushes_against_its_verdict(bundl
 
     from pipeline.reading.lexicons import lexicon
 
-    institutions, stated_yet_no = lexicon("sustainability_criteria"), 0
+    institutions, done_under_x, noted = lexicon("sustainability_criteria"), 0, 0
     for sentences in (0, 2):
         frame = _narrative_entries(30, sentences)
         out = score_frame(frame, bundle)
@@ -199,12 +199,15 @@ def test_every_o_shows_evidence_and_no_evidence_pushes_against_its_verdict(bundl
                     if not _points_to(row[c], span):
                         assert text not in shown.split(" | "), (sentences, i, c, text)
                         assert span.get("against") is True or span["push"] == 0
-                        stated_yet_no += row[c] == "X" and span["status"] == "done"
-                # A sentence stating what the report asks, under an X, sends the row to a reviewer.
-                if row[c] == "X" and c == "sustainability":
-                    stated = any(s["status"] == "done" and any(t in narrative[s["start"] : s["end"]] for t in institutions) for s in spans if s["label"] == c)
-                    assert (f"stated_yet_no:{c}" in row["review_codes"]) == stated, (sentences, i)
-    assert stated_yet_no  # the narratives hold such sentences: the rule is exercised
+                        done_under_x += row[c] == "X" and span["status"] == "done"
+                # A sentence stating what the report asks, under an X, is named beside the row.
+                if c == "sustainability":
+                    stated = row[c] == "X" and any(
+                        s["status"] == "done" and any(t in narrative[s["start"] : s["end"]] for t in institutions) for s in spans if s["label"] == c
+                    )
+                    assert ("지속가능성: 기준을 충족한다는 문장(" in row["uncertain_labels"]) == stated, (sentences, i)
+                    noted += stated
+    assert done_under_x and noted  # the narratives hold such sentences: both rules are exercised
 
 
 def test_a_title_only_row_shows_the_title_cue_behind_an_o(bundle):
