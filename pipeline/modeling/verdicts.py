@@ -108,10 +108,37 @@ def stack_features(p_title: np.ndarray, p_narrative: np.ndarray, sentences: np.n
 
 
 def _pooled_logits(theta: np.ndarray, X: np.ndarray, k: int) -> np.ndarray:
-    """Class scores of a log-linear pool: bias_c + (a + a' s) log P_title(c) + (b + b' s) log P_narrative(c)."""
-    a, a_short, b, b_short = theta[:4]
+    """Class scores of a log-linear pool: bias_c + a(s) log P_title(c) + b(s) log P_narrative(c),
+    each side's weight linear in the shortness s between its value on a long description (s = 0)
+    and on none (s = 1): a(s) = a_long (1 - s) + a_short s."""
+    a_long, a_short, b_long, b_short = theta[:4]
     title, narrative, short = X[:, :k], X[:, k : 2 * k], X[:, 2 * k : 2 * k + 1]
-    return theta[4:] + (a + a_short * short) * title + (b + b_short * short) * narrative
+    return theta[4:] + (a_long * (1 - short) + a_short * short) * title + (b_long * (1 - short) + b_short * short) * narrative
+
+
+def _pool_loss(theta: np.ndarray, X: np.ndarray, onehot: np.ndarray, C: float) -> tuple[float, np.ndarray]:
+    """The pool's penalised mean negative log-likelihood and its gradient in `theta`."""
+    n, k = onehot.shape
+    title, narrative, short = X[:, :k], X[:, k : 2 * k], X[:, 2 * k : 2 * k + 1]
+    z = _pooled_logits(theta, X, k)
+    z = z - z.max(axis=1, keepdims=True)
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    residual = (np.exp(log_p) - onehot) / n
+    weights = theta[:4]
+    value = -float((onehot * log_p).sum()) / n + float(weights @ weights) / (2.0 * C * n)
+    grad = np.concatenate(
+        [
+            [
+                (residual * title * (1 - short)).sum(),
+                (residual * title * short).sum(),
+                (residual * narrative * (1 - short)).sum(),
+                (residual * narrative * short).sum(),
+            ],
+            residual.sum(axis=0),
+        ]
+    )
+    grad[:4] += weights / (C * n)
+    return value, grad
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -123,11 +150,14 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 class StackedDecision(ClassifierMixin, BaseEstimator):
     """A learned log-linear pool of the two sides, with a two-class threshold set out of fold.
 
-    P(c) is proportional to exp(bias_c + (a + a' s) log P_title(c) + (b + b' s) log P_narrative(c)),
-    s the description's shortness (`stack_features`): four weights shared by every class, so the
-    same handful of numbers serves nine service fields and two marks, and one bias per class,
-    which undoes the class balancing the two sides were trained with. Fitted by penalised
-    log-likelihood (L2 on the weights, strength 1/C as in LogisticRegression). Not class-
+    P(c) is proportional to exp(bias_c + a(s) log P_title(c) + b(s) log P_narrative(c)), s the
+    description's shortness (`stack_features`), each weight linear in s between its value on a
+    long description and on none: four weights shared by every class, so the same handful of
+    numbers serves nine service fields and two marks, and one bias per class, which undoes the
+    class balancing the two sides were trained with. Fitted by penalised log-likelihood (L2 on
+    the weights, strength 1/C as in LogisticRegression), the weights bounded at zero: a side can
+    be ignored but never read backwards, which on a few dozen positives would be noise fitted
+    (sustainability's title side came out negative without the bound). Not class-
     balanced: its probabilities are read as probabilities. With two classes the decision is
     `proba >= threshold_`, the threshold flagging as many training rows out of fold as are
     `positive`; with more, the most probable class.
@@ -143,32 +173,9 @@ class StackedDecision(ClassifierMixin, BaseEstimator):
     def _fit_theta(self, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         k = len(self.classes_)
         onehot = (y[:, None] == self.classes_[None, :]).astype(float)
-        n = len(y)
-        title, narrative, short = X[:, :k], X[:, k : 2 * k], X[:, 2 * k : 2 * k + 1]
-
-        def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-            z = _pooled_logits(theta, X, k)
-            z = z - z.max(axis=1, keepdims=True)
-            log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-            residual = (np.exp(log_p) - onehot) / n
-            weights = theta[:4]
-            value = -float((onehot * log_p).sum()) / n + float(weights @ weights) / (2.0 * self.C * n)
-            grad = np.concatenate(
-                [
-                    [
-                        (residual * title).sum(),
-                        (residual * title * short).sum(),
-                        (residual * narrative).sum(),
-                        (residual * narrative * short).sum(),
-                    ],
-                    residual.sum(axis=0),
-                ]
-            )
-            grad[:4] += weights / (self.C * n)
-            return value, grad
-
-        start = np.concatenate([[0.5, 0.0, 0.5, 0.0], np.zeros(k)])
-        return minimize(loss, start, jac=True, method="L-BFGS-B").x
+        start = np.concatenate([[0.5, 0.5, 0.5, 0.5], np.zeros(k)])
+        bounds = [(0.0, None)] * 4 + [(None, None)] * k
+        return minimize(_pool_loss, start, args=(X, onehot, self.C), jac=True, method="L-BFGS-B", bounds=bounds).x
 
     def fit(self, X: np.ndarray, y, groups=None) -> "StackedDecision":
         y = np.asarray(y).astype(str)

@@ -83,9 +83,32 @@ def test_the_pool_trusts_the_side_that_knows_and_flags_about_as_often_as_true():
     X = stack_features(as_proba(noise), as_proba(informed), rng.integers(1, 12, n))
     y = np.where(truth, "O", "X")
     pool = StackedDecision(["O", "X"]).fit(X, y, groups=np.arange(n))
-    a, _, b, _ = pool.theta_[:4]
-    assert b > 3 * abs(a)  # the narrative side here carries the signal, the title side none
+    a_long, _, b_long, _ = pool.theta_[:4]
+    assert b_long > 3 * a_long  # the narrative side here carries the signal, the title side none
     flagged = np.mean(pool.predict(X) == "O")
     assert 0.5 * truth.mean() <= flagged <= 2 * truth.mean()
     proba = pool.predict_proba(X)
     assert np.allclose(proba.sum(axis=1), 1.0) and proba[truth, 0].mean() > proba[~truth, 0].mean()
+
+
+def test_the_pool_ignores_a_side_that_reads_backwards_and_its_gradient_is_right():
+    from scipy.optimize import check_grad, minimize
+
+    from pipeline.modeling.verdicts import _pool_loss
+
+    rng = np.random.default_rng(1)
+    n = 400
+    truth = rng.random(n) < 0.2
+    informed = np.clip(np.where(truth, 0.7, 0.2) + rng.normal(0, 0.1, n), 0.01, 0.99)
+    backwards = np.clip(np.where(truth, 0.3, 0.6) + rng.normal(0, 0.2, n), 0.01, 0.99)
+    as_proba = lambda p: np.column_stack([p, 1 - p])  # noqa: E731  columns in ["O", "X"] order
+    X = stack_features(as_proba(backwards), as_proba(informed), rng.integers(0, 12, n))
+    y = np.where(truth, "O", "X")
+    onehot = (y[:, None] == np.array(["O", "X"])[None, :]).astype(float)
+    free = minimize(_pool_loss, np.full(6, 0.5), args=(X, onehot, 1.0), jac=True, method="L-BFGS-B").x
+    assert free[0] < 0  # unbounded, the title side is read backwards
+    pool = StackedDecision(["O", "X"]).fit(X, y)
+    assert (pool.theta_[:4] >= 0).all() and pool.theta_[:2].max() < 1e-6 < pool.theta_[2]
+    value = lambda t: _pool_loss(t, X, onehot, 1.0)[0]  # noqa: E731
+    gradient = lambda t: _pool_loss(t, X, onehot, 1.0)[1]  # noqa: E731
+    assert check_grad(value, gradient, rng.normal(0, 0.5, 6)) < 1e-5
