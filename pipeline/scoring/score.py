@@ -252,7 +252,7 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
             yes = classes.index(config.MARK_YES)
             p_title = sides[label]["title"][with_text]
 
-            def verdict_yes(rows, calibrated, variants, model=model, stack=stack, classes=classes, yes=yes, p_title=p_title):
+            def verdict_yes(rows, calibrated, _variants, model=model, stack=stack, classes=classes, yes=yes, p_title=p_title):
                 # The whole narrative's length, not the variant's: a sentence's push is what it
                 # says, not that leaving it out makes the entry shorter (which shifts the
                 # verdict's weight toward the title).
