@@ -216,7 +216,8 @@ NARRATIVE_METRICS: tuple[str, ...] = ("accuracy", "macro_f1", "roc_auc", "flagge
 def log_narrative_evaluation(mlflow, result: dict, sub_types: dict | None = None, frame: pd.DataFrame | None = None) -> None:
     """The narrative evaluation: `narratives.appendix_narratives.<label>.<estimator>.<metric>` for
     NARRATIVE_METRICS, the verdict's accuracy on the case studies and the sub-type figures as
-    `narratives.case_studies.<label>.accuracy`, the whole as JSON; with `frame` (the narratives
+    `narratives.case_studies.<label>.accuracy`, the headline comparisons' bootstrap intervals as
+    `narratives.intervals.<label>.<comparison>.{estimate,low,high}`, the whole as JSON; with `frame` (the narratives
     evaluated), per label the verdict's out-of-fold confusion matrix and reliability diagram
     (Korean class names) and every narrative's out-of-fold label and P(O), under
     evaluation/narratives/."""
@@ -224,6 +225,10 @@ def log_narrative_evaluation(mlflow, result: dict, sub_types: dict | None = None
         for name, metrics in by_name.items():
             values = {f"narratives.appendix_narratives.{label}.{name}.{k}": v for k, v in (metrics or {}).items() if k in NARRATIVE_METRICS and v is not None}
             mlflow.log_metrics(values)
+    for label, found in result.get("intervals", {}).items():
+        for name, c in found.items():
+            if isinstance(c, dict):  # a comparison, beside the interval's settings
+                mlflow.log_metrics({f"narratives.intervals.{label}.{name}.{end}": c[end] for end in ("estimate", "low", "high")})
     for label, by_name in result["case_studies"].items():
         if (by_name.get("model") or {}).get("accuracy") is not None:
             mlflow.log_metric(f"narratives.case_studies.{label}.accuracy", by_name["model"]["accuracy"])
@@ -277,6 +282,7 @@ def narrative_summary(result: dict, sub_types: dict | None = None) -> dict:
         "appendix_narratives": result["appendix_narratives"],
         "case_studies": case_studies,
         "by_length": result["by_length"],
+        "intervals": result["intervals"],
         "n": result["n"],
         "recipes": result["recipes"],
     }

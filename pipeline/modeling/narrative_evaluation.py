@@ -22,6 +22,7 @@ from sklearn.metrics import accuracy_score, average_precision_score, f1_score, r
 from pipeline import config
 from pipeline.data.narrative_corpus import CASE_STUDY
 from pipeline.modeling.calibration import rate_threshold
+from pipeline.modeling.intervals import comparison_intervals, format_intervals
 from pipeline.modeling.narrative_models import (
     NARRATIVE_LABELS,
     RuleReading,
@@ -176,7 +177,8 @@ def evaluate_narrative_models(
     """{"narratives": label -> estimator -> metrics, "appendix_narratives" and "case_studies": the
     same on the 263 and on the 23 alone (whole narratives), "by_length": the three sections again
     for each of LENGTHS, "n": the counts, "recipes": label -> recipe -> folds whose narrative side
-    chose it, "oof": the first repeat's out-of-fold labels and P(O) of whole narratives by label
+    chose it, "intervals": label -> the headline comparisons' bootstrap intervals on the appendix
+    narratives (modeling.intervals), "oof": the first repeat's out-of-fold labels and P(O) of whole narratives by label
     and estimator}.
 
     `cases` are the titles the title side (and, as title rows, the narrative side) learns from;
@@ -194,6 +196,8 @@ def evaluate_narrative_models(
     sections = {"narratives": np.ones(n, dtype=bool), "appendix_narratives": ~studied, "case_studies": studied}
     tables: dict[str, dict[str, dict[str, dict[str, list]]]] = {length: {section: {} for section in sections} for length in LENGTHS}
     oof: dict[str, dict] = {}
+    # label -> (length, estimator) -> per repeat (predicted, P(O)), for the intervals.
+    predictions: dict[str, dict[tuple[str, str], list]] = {label: {} for label in config.NARRATIVE_EVAL_LABELS}
     for length in LENGTHS:
         for label in config.NARRATIVE_EVAL_LABELS:
             truth = narrative_labels(frame, label)
@@ -210,11 +214,18 @@ def evaluate_narrative_models(
                     if not seen:
                         continue
                     p = p_yes if label in config.NARRATIVE_CRITERIA else None
+                    predictions[label].setdefault((length, name), []).append((predicted, p))
                     for section, rows in sections.items():
                         metrics = label_metrics(truth[rows], predicted[rows], None if p is None else p[rows], labels)
                         tables[length][section].setdefault(label, {}).setdefault(name, []).append(metrics)
                     if r == 0 and length == "whole":
                         oof.setdefault(label, {})[name] = {"predicted": predicted.tolist(), "p_yes": None if p is None else p.tolist()}
+    appendix = sections["appendix_narratives"]
+    found = Parallel(n_jobs=n_jobs)(
+        delayed(comparison_intervals)(label, narrative_labels(frame, label), predictions[label], appendix, seed=seed)
+        for label in config.NARRATIVE_EVAL_LABELS
+    )
+    intervals = dict(zip(config.NARRATIVE_EVAL_LABELS, found))
     summarise = lambda table: {  # noqa: E731
         label: {name: (_mean(table[label][name]) if name in table[label] else None) for name in ESTIMATORS}
         for label in table
@@ -223,6 +234,7 @@ def evaluate_narrative_models(
         **{section: summarise(table) for section, table in tables["whole"].items()},
         "by_length": {length: {section: summarise(table) for section, table in tables[length].items()} for length in LENGTHS},
         "n": {**{section: int(rows.sum()) for section, rows in sections.items()}, "repeats": repeats, "folds": folds},
+        "intervals": intervals,
         "recipes": recipes,
         "oof": oof,
     }
@@ -259,6 +271,8 @@ def format_table(result: dict) -> str:
         lines.append("")
     if "by_length" in result:
         lines.append(_format_by_length(result, "appendix_narratives"))
+    if result.get("intervals"):
+        lines += ["", format_intervals(result["intervals"], "appendix_narratives", result["n"]["appendix_narratives"])]
     return "\n".join(lines).rstrip()
 
 

@@ -58,6 +58,8 @@ def test_registered_model_loads_by_alias_and_predicts(trained):
     assert "narratives.case_studies.model_type.accuracy" in run.data.metrics
     assert "narratives.appendix_narratives.sustainability.model.roc_auc" in run.data.metrics
     assert "narratives.appendix_narratives.sustainability.rules.flagged_rate" in run.data.metrics
+    low, high = (run.data.metrics[f"narratives.intervals.sustainability.model_minus_char_ngram_lr.{end}"] for end in ("low", "high"))
+    assert low <= manifest["narrative_metrics"]["intervals"]["sustainability"]["model_minus_char_ngram_lr"]["estimate"] <= high
     assert run.data.params["excluded_ids_sha256"] == manifest["excluded"]["ids_sha256"]
     assert 0.0 < run.data.metrics["actor_type.model.brier"] < 2.0
     assert 0.0 <= run.data.metrics["actor_type.model.ece"] <= 1.0
