@@ -66,5 +66,7 @@ def test_the_table_prints_every_section(evaluated):
     table = format_table(evaluated)  # the document holds sub-type figures beside the labels
     assert table.count("sustainability  rules") == 3
     assert "by length, appendix_narratives (n=259)" in table
+    assert "intervals, appendix_narratives (n=259)" in table  # last, after the lengths
+    assert table.index("by length") < table.index("intervals, ")
     for title in ("all narratives (n=282", "the appendix narratives alone (n=259", "the 23 case studies alone (n=23"):
         assert title in table
