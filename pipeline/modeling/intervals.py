@@ -34,6 +34,7 @@ def headline_metric(label: str) -> str:
 
 
 def headline_score(label: str, truth: np.ndarray, predicted: np.ndarray, p_yes: np.ndarray | None) -> float:
+    """`headline_metric(label)` of one estimator's predictions (P(O) for a criterion)."""
     if headline_metric(label) == "roc_auc":
         # ROC-AUC as the Mann-Whitney U over (positives, negatives), ties counted half: the same
         # figure as sklearn's roc_auc_score at a third of its cost, which the resamples repeat.
@@ -54,7 +55,11 @@ def comparison_intervals(
 ) -> dict:
     """{"metric", "confidence", "resamples", comparison -> {"estimate", "low", "high"}} on `rows`
     (a boolean mask), each estimate the mean over repeats as the evaluation reports it.
-    Comparisons whose estimators were not scored are left out."""
+    Comparisons whose estimators were not scored are left out, and all of them where the rows
+    hold one class of a criterion (no ranking to measure, as in `label_metrics`)."""
+    out: dict = {"metric": headline_metric(label), "confidence": confidence, "resamples": resamples}
+    if out["metric"] == "roc_auc" and len(set(truth[rows] == config.MARK_YES)) < 2:
+        return out
     wanted = {name: pair for name, pair in COMPARISONS.items() if all(side is None or side in predictions for side in pair)}
     sides = sorted({side for pair in wanted.values() for side in pair if side is not None})
     index = np.flatnonzero(rows)
@@ -70,7 +75,6 @@ def comparison_intervals(
     result = bootstrap(
         (index,), statistic, vectorized=False, n_resamples=resamples, confidence_level=confidence, method="percentile", random_state=seed,
     ).confidence_interval
-    out: dict = {"metric": headline_metric(label), "confidence": confidence, "resamples": resamples}
     for i, name in enumerate(wanted):
         out[name] = {"estimate": float(estimate[i]), "low": float(np.atleast_1d(result.low)[i]), "high": float(np.atleast_1d(result.high)[i])}
     return out

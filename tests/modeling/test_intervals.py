@@ -41,6 +41,9 @@ def test_the_interval_is_of_the_rows_asked_for_and_narrows_with_more_of_them():
     # An estimator that was not scored leaves its comparison out.
     shown = comparison_intervals("tech_applied", truth, {("whole", "model"): predictions[("whole", "model")]}, few, resamples=50)
     assert set(shown) == {"metric", "confidence", "resamples", "model"}
+    # Rows of one class have no ranking to measure (the 23 case studies' sustainability).
+    negatives = truth == "X"
+    assert set(comparison_intervals("tech_applied", truth, predictions, negatives, resamples=50)) == {"metric", "confidence", "resamples"}
 
 
 def test_the_headline_auc_is_sklearns_ties_included():
