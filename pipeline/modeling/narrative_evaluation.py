@@ -198,9 +198,10 @@ def evaluate_narrative_models(
     oof: dict[str, dict] = {}
     # label -> (length, estimator) -> per repeat (predicted, P(O)), for the intervals.
     predictions: dict[str, dict[tuple[str, str], list]] = {label: {} for label in config.NARRATIVE_EVAL_LABELS}
+    truths = {label: narrative_labels(frame, label) for label in config.NARRATIVE_EVAL_LABELS}
     for length in LENGTHS:
         for label in config.NARRATIVE_EVAL_LABELS:
-            truth = narrative_labels(frame, label)
+            truth = truths[label]
             labels = sorted(set(truth))
             for name in ESTIMATORS:
                 for r in range(repeats):
@@ -222,7 +223,7 @@ def evaluate_narrative_models(
                         oof.setdefault(label, {})[name] = {"predicted": predicted.tolist(), "p_yes": None if p is None else p.tolist()}
     appendix = sections["appendix_narratives"]
     found = Parallel(n_jobs=n_jobs)(
-        delayed(comparison_intervals)(label, narrative_labels(frame, label), predictions[label], appendix, seed=seed)
+        delayed(comparison_intervals)(label, truths[label], predictions[label], appendix, seed=seed)
         for label in config.NARRATIVE_EVAL_LABELS
     )
     intervals = dict(zip(config.NARRATIVE_EVAL_LABELS, found))
