@@ -54,6 +54,11 @@ def stated_yet_no(label: str, cue: str) -> Reason:
     return Reason(f"stated_yet_no:{label}", f"{LABEL_NAMES[label]}: 기준을 충족한다는 문장({cue})이 있으나 X로 판단함")
 
 
+def unbacked_yes(label: str) -> Reason:
+    """An O that no sentence and no cue word backs: the models' scores alone decided it."""
+    return Reason(f"unbacked_yes:{label}", f"{LABEL_NAMES[label]}: 뒷받침하는 문장이나 단서 단어 없이 모델 점수만으로 O로 판단함")
+
+
 def duplicate_id(value: str) -> Reason:
     return Reason("duplicate_id", f"번호 {value}이(가) 다른 행에도 있음")
 

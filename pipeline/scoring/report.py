@@ -101,6 +101,14 @@ def _mark(value: str) -> str:
     return f'<span class="{cls}">{_e(value)}</span>'
 
 
+def _how_found(span: dict) -> str:
+    """How a sentence became evidence, for the highlight's tooltip: its cue and qualifier, or that
+    no cue found it and the learned models read it that way."""
+    if span["status"] == "learned":
+        return "단서 없음: 모델이 이 쪽으로 읽은 문장"
+    return f"{span['status']}: {span['cue']}"
+
+
 def _highlight(text: str, spans_json: str) -> str:
     """The narrative with each evidence sentence wrapped in <mark>, coloured by criterion."""
     if not text:
@@ -116,7 +124,7 @@ def _highlight(text: str, spans_json: str) -> str:
         # the colour of evidence.
         same.sort(key=lambda s: bool(s.get("against")))
         title = ", ".join(
-            f"{_NAMES[s['label']]}{' 반대 근거' if s.get('against') else ''} ({s['status']}: {s['cue']})" for s in same
+            f"{_NAMES[s['label']]}{' 반대 근거' if s.get('against') else ''} ({_how_found(s)})" for s in same
         )
         colour = _COLOURS[same[0]["label"]]
         style = f"background:none;border-bottom:2px dashed {colour}" if same[0].get("against") else f"background:{colour}"

@@ -133,6 +133,42 @@ def _evidence_text(evidence: list[tuple[object, float | None]], verdict: str) ->
     return why.SEPARATOR_EVIDENCE.join(chosen[:MAX_EVIDENCE])
 
 
+# `status` of an evidence span that no cue found: a sentence the learned models read as O.
+LEARNED = "learned"
+
+
+def _unbacked_pushes(
+    model, readings: list, verdicts: list[str], found: list[dict[int, float]], candidates: list[list[int]],
+    p_full: np.ndarray, shared: SharedFeatures, then,
+) -> dict[int, dict[int, float]]:
+    """For each reading whose verdict is O (or △) although none of its cue sentences pushed it
+    that way: the push of each of its other sentences, through the same verdict (`then`).
+
+    The learned sides read words no cue list holds (소각장, 플랫폼), so an O can rest on a
+    sentence the reading layer passed over; without this a reviewer was shown only the title.
+    Only these readings are varied, so scoring a year costs a few more variants, not one per
+    sentence of every narrative."""
+    lacking = [
+        k for k, verdict in enumerate(verdicts)
+        if verdict in (config.MARK_YES, config.MARK_PARTIAL) and not any(push > 0 for push in found[k].values())
+    ]
+    if not lacking:
+        return {}
+    chosen = [readings[k] for k in lacking]
+    others = [[j for j in range(len(r.sentences)) if j not in set(candidates[k])] for k, r in zip(lacking, chosen)]
+    owners = np.asarray(lacking)
+    extra = sentence_pushes(
+        model, chosen, others, p_full[owners], LeftOut.build(chosen, others), shared,
+        then=lambda rows, calibrated, variants: then(owners[rows], calibrated, variants),
+    )
+    return dict(zip(lacking, extra))
+
+
+def _strongest(pushes: dict[int, float]) -> list[tuple[int, float]]:
+    """The sentences that pushed toward O, strongest first, at most MAX_EVIDENCE."""
+    return sorted(((j, push) for j, push in pushes.items() if push > 0), key=lambda pair: -pair[1])[:MAX_EVIDENCE]
+
+
 def _fallback_evidence(label: str, title: str, reading) -> str:
     """What decided an O that no sentence pushed its way: the title's cue word (the title side of
     the verdict), else, for resource sharing, the first sentence naming partners, else the title."""
@@ -243,7 +279,7 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
     for i, priority in enumerate(np.mean(entropies, axis=0)):
         results[i]["review_priority"] = round(float(priority), 4)
 
-    pushes = {}
+    pushes, unbacked = {}, {}
     if readings:
         full_sentences = sentence_counts(readings)
         for label in EVIDENCE_LABELS:
@@ -262,6 +298,9 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
             p_full = sides[label]["verdict"][:, yes]
             found = sentence_pushes(model, readings, candidates[label], p_full, left_out, shared, then=verdict_yes)
             pushes[label] = dict(zip(with_text, found))
+            verdicts = [results[i][label] for i in with_text]
+            unbacked[label] = _unbacked_pushes(model, readings, verdicts, found, candidates[label], p_full, shared, verdict_yes)
+            unbacked[label] = {with_text[k]: found_k for k, found_k in unbacked[label].items()}
 
     # The same text the models read, so the ranker's Kiwi analysis comes from the token cache.
     rankings = ranker.rank_many(compose_text(batch[["region", "title", "description"]]))
@@ -279,8 +318,10 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
             row["meets_criteria"], row["meets_criteria_proba"] = "", np.nan
             row["review_reasons"].append(why.NO_DESCRIPTION)
             for c in CRITERIA:
-                verdict = row.get(c, "")
-                row[f"evidence_{c}"] = why.title_evidence(titles[i], title_cue(c, titles[i])) if verdict in (config.MARK_YES, config.MARK_PARTIAL) else ""
+                verdict, cue = row.get(c, ""), title_cue(c, titles[i])
+                row[f"evidence_{c}"] = why.title_evidence(titles[i], cue) if verdict in (config.MARK_YES, config.MARK_PARTIAL) else ""
+                if verdict in (config.MARK_YES, config.MARK_PARTIAL) and not cue:
+                    row["uncertain"].append(why.unbacked_yes(c))
             row["evidence_actors"] = ""
         else:
             row["resource_sharing"] = config.MARK_YES if sharing_rate >= 0.5 else config.MARK_NO
@@ -297,8 +338,18 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
                 verdict = row[c]
                 evidence = _evidence(reading.findings[c], pushes[c].get(i) if c in pushes else None, index)
                 text = _evidence_text(evidence, verdict)
-                if not text and verdict in (config.MARK_YES, config.MARK_PARTIAL):
+                learned = _strongest(unbacked.get(c, {}).get(i, {})) if not text and verdict in (config.MARK_YES, config.MARK_PARTIAL) else []
+                if learned:
+                    text = why.SEPARATOR_EVIDENCE.join(reading.sentences[j].text for j, _ in learned)
+                    spans += [
+                        {"label": c, "start": reading.sentences[j].start + shift, "end": reading.sentences[j].end + shift,
+                         "status": LEARNED, "cue": "", "push": round(push, 4)}
+                        for j, push in learned
+                    ]
+                elif not text and verdict in (config.MARK_YES, config.MARK_PARTIAL):
                     text = _fallback_evidence(c, titles[i], reading)
+                    if c != "resource_sharing" and not title_cue(c, titles[i]):
+                        row["uncertain"].append(why.unbacked_yes(c))
                 row[f"evidence_{c}"] = text
                 stated = stated_as_met(reading.findings[c]) if verdict == config.MARK_NO else None
                 if stated is not None:

@@ -74,6 +74,10 @@ def test_highlight_marks_the_evidence_text():
     html = _highlight(text, spans)
     assert re.search(r"<mark[^>]*>조례를 제정함</mark>", html)
     assert html.endswith("주민이 참여함") and "<script" not in _highlight("<script>", "")
+    assert 'title="지속가능성 (done: 조례)"' in html
+    # A sentence no cue found but the learned models read as O says so, not "learned: ".
+    learned = _highlight(text, spans.replace('"status": "done", "cue": "조례"', '"status": "learned", "cue": ""'))
+    assert 'title="지속가능성 (단서 없음: 모델이 이 쪽으로 읽은 문장)"' in learned
 
 
 MEASURE = (

@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import config
+from pipeline.scoring.reasons import LABEL_NAMES
 from pipeline.scoring.score import OUTPUT_COLUMNS, score_frame, summarise
 
 
@@ -183,7 +184,7 @@ def test_every_o_shows_evidence_and_no_evidence_pushes_against_its_verdict(bundl
 
     from pipeline.reading.lexicons import lexicon
 
-    institutions, done_under_x, noted = lexicon("sustainability_criteria"), 0, 0
+    institutions, done_under_x, noted, learned = lexicon("sustainability_criteria"), 0, 0, 0
     for sentences in (0, 2):
         frame = _narrative_entries(30, sentences)
         out = score_frame(frame, bundle)
@@ -194,6 +195,16 @@ def test_every_o_shows_evidence_and_no_evidence_pushes_against_its_verdict(bundl
                 shown = row[f"evidence_{c}"]
                 if row[c] in ("O", "△"):
                     assert shown, (sentences, i, c)
+                    # A sentence of the description, or the title; a title without a cue word is
+                    # said to be the models' scores alone (resource sharing, learned by no model,
+                    # has its own note: no sentence sharing resources).
+                    unbacked = shown.startswith("[제목]") and "(단서:" not in shown and c != "resource_sharing"
+                    assert unbacked == (f"{LABEL_NAMES[c]}: 뒷받침하는 문장이나 단서 단어 없이" in row["uncertain_labels"]), (sentences, i, c)
+                    assert shown.startswith("[제목]") or all(part in narrative for part in shown.split(" | ")), (sentences, i, c)
+                # A sentence no cue found is evidence only for an O it pushed toward, and is shown.
+                for span in (s for s in spans if s["label"] == c and s["status"] == "learned"):
+                    assert row[c] in ("O", "△") and span["push"] > 0 and narrative[span["start"] : span["end"]] in shown.split(" | ")
+                    learned += 1
                 for span in (s for s in spans if s["label"] == c and "push" in s):
                     text = narrative[span["start"] : span["end"]]
                     if not _points_to(row[c], span):
@@ -207,7 +218,7 @@ def test_every_o_shows_evidence_and_no_evidence_pushes_against_its_verdict(bundl
                     )
                     assert ("지속가능성: 기준을 충족한다는 문장(" in row["uncertain_labels"]) == stated, (sentences, i)
                     noted += stated
-    assert done_under_x and noted  # the narratives hold such sentences: both rules are exercised
+    assert done_under_x and noted and learned  # the narratives hold such sentences: every rule is exercised
 
 
 def test_a_title_only_row_shows_the_title_cue_behind_an_o(bundle):
@@ -218,6 +229,8 @@ def test_a_title_only_row_shows_the_title_cue_behind_an_o(bundle):
         assert bool(row[f"evidence_{c}"]) == (row[c] in ("O", "△")), c
         if row[c] == "O":
             assert row[f"evidence_{c}"].startswith("[제목]")
+            unbacked = "(단서:" not in row[f"evidence_{c}"]
+            assert unbacked == (f"{LABEL_NAMES[c]}: 뒷받침하는 문장이나 단서 단어 없이" in row["uncertain_labels"]), c
 
 
 def test_a_partner_the_actor_type_leaves_out_is_named(bundle):
