@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,7 @@ from pipeline import config
 from pipeline.artifacts import load_bundle
 from pipeline.data.dataset import meets_criteria
 from pipeline.data.entries import RowProblem, canonical_inputs, resolve_columns, row_problem
+from pipeline.modeling.calibration import CalibratedDecision
 from pipeline.modeling.narrative_models import EVIDENCE_LABELS, NARRATIVE_LABELS, LeftOut, sentence_pushes, share_text_blocks
 from pipeline.modeling.shared_features import SharedFeatures
 from pipeline.modeling.verdicts import aligned, heads, label_classes, sentence_counts, stack_features
@@ -138,8 +139,8 @@ LEARNED = "learned"
 
 
 def _unbacked_pushes(
-    model, readings: list, verdicts: list[str], found: list[dict[int, float]], candidates: list[list[int]],
-    p_full: np.ndarray, shared: SharedFeatures, then,
+    model: CalibratedDecision, readings: list, verdicts: list[str], found: list[dict[int, float]], candidates: list[list[int]],
+    p_full: np.ndarray, shared: SharedFeatures, then: Callable[[np.ndarray, np.ndarray, pd.Series], np.ndarray],
 ) -> dict[int, dict[int, float]]:
     """For each reading whose verdict is O (or △) although none of its cue sentences pushed it
     that way: the push of each of its other sentences, through the same verdict (`then`).
@@ -155,7 +156,7 @@ def _unbacked_pushes(
     if not lacking:
         return {}
     chosen = [readings[k] for k in lacking]
-    others = [[j for j in range(len(r.sentences)) if j not in set(candidates[k])] for k, r in zip(lacking, chosen)]
+    others = [sorted(set(range(len(r.sentences))) - set(candidates[k])) for k, r in zip(lacking, chosen)]
     owners = np.asarray(lacking)
     extra = sentence_pushes(
         model, chosen, others, p_full[owners], LeftOut.build(chosen, others), shared,
@@ -299,8 +300,8 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
             found = sentence_pushes(model, readings, candidates[label], p_full, left_out, shared, then=verdict_yes)
             pushes[label] = dict(zip(with_text, found))
             verdicts = [results[i][label] for i in with_text]
-            unbacked[label] = _unbacked_pushes(model, readings, verdicts, found, candidates[label], p_full, shared, verdict_yes)
-            unbacked[label] = {with_text[k]: found_k for k, found_k in unbacked[label].items()}
+            extra = _unbacked_pushes(model, readings, verdicts, found, candidates[label], p_full, shared, verdict_yes)
+            unbacked[label] = {with_text[k]: sentences for k, sentences in extra.items()}
 
     # The same text the models read, so the ranker's Kiwi analysis comes from the token cache.
     rankings = ranker.rank_many(compose_text(batch[["region", "title", "description"]]))
