@@ -43,6 +43,12 @@ def title_evidence(title: str, cue: str) -> str:
     return f"[제목] {title} (단서: {cue})" if cue else f"[제목] {title}"
 
 
+def learned_evidence(sentence: str) -> str:
+    """A sentence shown behind an O that no cue word found, only the learned models' reading: marked
+    so that a reviewer weighs it as such (it may be context, such as a service running since 2015)."""
+    return f"[모델 판단] {sentence}"
+
+
 def partner_kinds_left_out(actor_type: str, kinds: list[str]) -> Reason:
     """A partner sentence names a kind of participant (민간, 중앙) that the actor type leaves out."""
     named = ", ".join(kinds)

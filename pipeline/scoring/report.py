@@ -105,7 +105,7 @@ def _how_found(span: dict) -> str:
     """How a sentence became evidence, for the highlight's tooltip: its cue and qualifier, or that
     no cue found it and the learned models read it that way."""
     if span["status"] == "learned":
-        return "단서 없음: 모델이 이 쪽으로 읽은 문장"
+        return "모델 판단: 단서 규칙은 찾지 못했으나 모델이 이 쪽으로 읽은 문장"
     return f"{span['status']}: {span['cue']}"
 
 

@@ -145,8 +145,9 @@ def _unbacked_pushes(
     """For each reading whose verdict is O (or △) although none of its cue sentences pushed it
     that way: the push of each of its other sentences, through the same verdict (`then`).
 
-    The learned sides read words no cue list holds (소각장, 플랫폼), so an O can rest on a
-    sentence the reading layer passed over; without this a reviewer was shown only the title.
+    The learned sides read what the cue rules pass over (a service 운영하고 있습니다 since 2015,
+    AI 스피커를 보급했다 without the verb a rule asks for), so an O can rest on such a sentence;
+    without this a reviewer was shown only the title.
     Only these readings are varied, so scoring a year costs a few more variants, not one per
     sentence of every narrative."""
     lacking = [
@@ -341,7 +342,7 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
                 text = _evidence_text(evidence, verdict)
                 learned = _strongest(unbacked.get(c, {}).get(i, {})) if not text and verdict in (config.MARK_YES, config.MARK_PARTIAL) else []
                 if learned:
-                    text = why.SEPARATOR_EVIDENCE.join(reading.sentences[j].text for j, _ in learned)
+                    text = why.SEPARATOR_EVIDENCE.join(why.learned_evidence(reading.sentences[j].text) for j, _ in learned)
                     spans += [
                         {"label": c, "start": reading.sentences[j].start + shift, "end": reading.sentences[j].end + shift,
                          "status": LEARNED, "cue": "", "push": round(push, 4)}

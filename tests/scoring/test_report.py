@@ -77,7 +77,7 @@ def test_highlight_marks_the_evidence_text():
     assert 'title="지속가능성 (done: 조례)"' in html
     # A sentence no cue found but the learned models read as O says so, not "learned: ".
     learned = _highlight(text, spans.replace('"status": "done", "cue": "조례"', '"status": "learned", "cue": ""'))
-    assert 'title="지속가능성 (단서 없음: 모델이 이 쪽으로 읽은 문장)"' in learned
+    assert 'title="지속가능성 (모델 판단: 단서 규칙은 찾지 못했으나 모델이 이 쪽으로 읽은 문장)"' in learned
 
 
 MEASURE = (

@@ -200,10 +200,14 @@ def test_every_o_shows_evidence_and_no_evidence_pushes_against_its_verdict(bundl
                     # has its own note: no sentence sharing resources).
                     unbacked = shown.startswith("[제목]") and "(단서:" not in shown and c != "resource_sharing"
                     assert unbacked == (f"{LABEL_NAMES[c]}: 뒷받침하는 문장이나 단서 단어 없이" in row["uncertain_labels"]), (sentences, i, c)
-                    assert shown.startswith("[제목]") or all(part in narrative for part in shown.split(" | ")), (sentences, i, c)
-                # A sentence no cue found is evidence only for an O it pushed toward, and is shown.
+                    assert shown.startswith("[제목]") or all(
+                        part.removeprefix("[모델 판단] ") in narrative for part in shown.split(" | ")
+                    ), (sentences, i, c)
+                # A sentence no cue found is evidence only for an O it pushed toward, and is shown
+                # marked as such.
                 for span in (s for s in spans if s["label"] == c and s["status"] == "learned"):
-                    assert row[c] in ("O", "△") and span["push"] > 0 and narrative[span["start"] : span["end"]] in shown.split(" | ")
+                    assert row[c] in ("O", "△") and span["push"] > 0
+                    assert "[모델 판단] " + narrative[span["start"] : span["end"]] in shown.split(" | ")
                     learned += 1
                 for span in (s for s in spans if s["label"] == c and "push" in s):
                     text = narrative[span["start"] : span["end"]]
