@@ -136,6 +136,8 @@ def _evidence_text(evidence: list[tuple[object, float | None]], verdict: str) ->
 
 # `status` of an evidence span that no cue found: a sentence the learned models read as O.
 LEARNED = "learned"
+# The verdicts an evidence sentence must back.
+YES_MARKS: tuple[str, ...] = (config.MARK_YES, config.MARK_PARTIAL)
 
 
 def _unbacked_pushes(
@@ -152,7 +154,7 @@ def _unbacked_pushes(
     sentence of every narrative."""
     lacking = [
         k for k, verdict in enumerate(verdicts)
-        if verdict in (config.MARK_YES, config.MARK_PARTIAL) and not any(push > 0 for push in found[k].values())
+        if verdict in YES_MARKS and not any(push > 0 for push in found[k].values())
     ]
     if not lacking:
         return {}
@@ -171,17 +173,19 @@ def _strongest(pushes: dict[int, float]) -> list[tuple[int, float]]:
     return sorted(((j, push) for j, push in pushes.items() if push > 0), key=lambda pair: -pair[1])[:MAX_EVIDENCE]
 
 
-def _fallback_evidence(label: str, title: str, reading) -> str:
+def _fallback_evidence(label: str, title: str, reading) -> tuple[str, why.Reason | None]:
     """What decided an O that no sentence pushed its way: the title's cue word (the title side of
-    the verdict), else, for resource sharing, the first sentence naming partners, else the title."""
+    the verdict), else, for resource sharing, the first sentence naming partners, else the title;
+    with the note that the models' scores alone decided it when that is the title without a cue
+    word (resource sharing, which no model learns, has its own note: NO_SHARING_SENTENCE)."""
     cue = title_cue(label, title)
     if cue:
-        return why.title_evidence(title, cue)
+        return why.title_evidence(title, cue), None
     if label == "resource_sharing" and reading is not None:
         sentence = next((s.text for s in reading.sentences if is_partner_sentence(s.text)), "")
         if sentence:
-            return sentence
-    return why.title_evidence(title, "")
+            return sentence, None
+    return why.title_evidence(title, ""), None if label == "resource_sharing" else why.unbacked_yes(label)
 
 
 def _partner_kinds_left_out(reading, actor_type: str) -> list[str]:
@@ -320,10 +324,8 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
             row["meets_criteria"], row["meets_criteria_proba"] = "", np.nan
             row["review_reasons"].append(why.NO_DESCRIPTION)
             for c in CRITERIA:
-                verdict, cue = row.get(c, ""), title_cue(c, titles[i])
-                row[f"evidence_{c}"] = why.title_evidence(titles[i], cue) if verdict in (config.MARK_YES, config.MARK_PARTIAL) else ""
-                if verdict in (config.MARK_YES, config.MARK_PARTIAL) and not cue:
-                    row["uncertain"].append(why.unbacked_yes(c))
+                row[f"evidence_{c}"], note = _fallback_evidence(c, titles[i], None) if row.get(c, "") in YES_MARKS else ("", None)
+                row["uncertain"] += [note] if note else []
             row["evidence_actors"] = ""
         else:
             row["resource_sharing"] = config.MARK_YES if sharing_rate >= 0.5 else config.MARK_NO
@@ -340,18 +342,18 @@ def _score_batch(batch: pd.DataFrame, bundle: dict, shared: SharedFeatures) -> l
                 verdict = row[c]
                 evidence = _evidence(reading.findings[c], pushes[c].get(i) if c in pushes else None, index)
                 text = _evidence_text(evidence, verdict)
-                learned = _strongest(unbacked.get(c, {}).get(i, {})) if not text and verdict in (config.MARK_YES, config.MARK_PARTIAL) else []
-                if learned:
-                    text = why.SEPARATOR_EVIDENCE.join(why.learned_evidence(reading.sentences[j].text) for j, _ in learned)
-                    spans += [
-                        {"label": c, "start": reading.sentences[j].start + shift, "end": reading.sentences[j].end + shift,
-                         "status": LEARNED, "cue": "", "push": round(push, 4)}
-                        for j, push in learned
-                    ]
-                elif not text and verdict in (config.MARK_YES, config.MARK_PARTIAL):
-                    text = _fallback_evidence(c, titles[i], reading)
-                    if c != "resource_sharing" and not title_cue(c, titles[i]):
-                        row["uncertain"].append(why.unbacked_yes(c))
+                if not text and verdict in YES_MARKS:
+                    learned = _strongest(unbacked.get(c, {}).get(i, {}))
+                    if learned:
+                        text = why.SEPARATOR_EVIDENCE.join(why.learned_evidence(reading.sentences[j].text) for j, _ in learned)
+                        spans += [
+                            {"label": c, "start": reading.sentences[j].start + shift, "end": reading.sentences[j].end + shift,
+                             "status": LEARNED, "cue": "", "push": round(push, 4)}
+                            for j, push in learned
+                        ]
+                    else:
+                        text, note = _fallback_evidence(c, titles[i], reading)
+                        row["uncertain"] += [note] if note else []
                 row[f"evidence_{c}"] = text
                 stated = stated_as_met(reading.findings[c]) if verdict == config.MARK_NO else None
                 if stated is not None:
