@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
 from pipeline.data.dataset import Dataset, build_dataset, read_report
+
+
+def _forget_mlflow_addresses() -> None:
+    # mlflow.set_tracking_uri/set_registry_uri also keep the address in module globals, which win
+    # over the environment: a store an earlier test of this worker trained into would otherwise
+    # answer a later test's `models:/` lookups, depending on which tests xdist gave the worker.
+    mlflow = sys.modules.get("mlflow")
+    if mlflow is not None:
+        mlflow.set_tracking_uri(None)
+        mlflow.set_registry_uri(None)
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +27,9 @@ def _mlflow_environment(monkeypatch):
     Registering them with monkeypatch restores them after each test."""
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)
+    _forget_mlflow_addresses()
+    yield
+    _forget_mlflow_addresses()
 
 
 @pytest.fixture(scope="session")
