@@ -7,6 +7,7 @@ dataset by `collab build-dataset`, so no count in the card can drift from the fi
 from __future__ import annotations
 
 from collections import Counter
+from itertools import combinations
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +30,19 @@ def _distribution(cases: pd.DataFrame, column: str, order: tuple[str, ...]) -> s
     counts = Counter(cases[column])
     present = [v for v in order if v in counts] + sorted(v for v in counts if v not in order)
     return _table([column, "cases"], [[v or "(empty)", counts[v]] for v in present])
+
+
+def label_agreement(cases: pd.DataFrame) -> list[list[object]]:
+    """Per target: pairs of cases in one title group that carry the same label, among pairs in the
+    same region (the report listing one case twice) and among all pairs. How often the report
+    agrees with itself bounds what any model can score against it."""
+    pairs = [(a, b) for _, g in cases.groupby("title_group") for a, b in combinations(g.index, 2)]
+    same = [(a, b) for a, b in pairs if cases.at[a, "region"] == cases.at[b, "region"]]
+    rows = []
+    for label in config.TARGETS.values():
+        agree = [sum(cases.at[a, label] == cases.at[b, label] for a, b in chosen) for chosen in (same, pairs)]
+        rows.append([label, f"{agree[0]} of {len(same)}", f"{agree[1]} of {len(pairs)}"])
+    return rows
 
 
 def render(dataset: Dataset) -> str:
@@ -103,6 +117,11 @@ def render(dataset: Dataset) -> str:
             ["title_group", "id", "region", "title"],
             groups[["title_group", "id", "region", "title"]].values.tolist(),
         ),
+        "",
+        "Do their labels agree? Pairs of cases in one group with the same label; a pair in one "
+        "region is the report listing one case twice:",
+        "",
+        _table(["label", "same region", "all pairs"], label_agreement(cases)),
         "",
         f"### Rows with parse notes ({len(notes)})",
         "",
