@@ -53,6 +53,15 @@ def test_tech_applied_needs_a_done_sentence():
     assert detect_tech_applied(_s("주민 의견을 수렴함")).evidence == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["공주시는 ㈜케이티와 협약을 맺고 홀몸어르신 가정에 AI 스피커를 보급했다.", "- 시민 누구나 쓰는 안전귀가 앱을 배포함"],
+)
+def test_technology_handed_out_or_released_is_applied(text):
+    # Reviewers' short entries say a device was handed out (보급) or an app released (배포).
+    assert detect_tech_applied(_s(text)).decision == "O"
+
+
 def test_tech_applicable_accepts_possibilities_but_not_negations():
     assert detect_tech_applicable(_s(POSSIBLE_TECH)).decision == "O"
     assert detect_tech_applicable(_s(NOT_CONSIDERED)).decision == "X"
