@@ -18,7 +18,8 @@ from pipeline.reading.lexicons import lexicon
 LOCAL, CENTRAL, PUBLIC, PRIVATE = "지자체", "중앙", "기타", "민간"
 # The most letters a firm's name may have on either side of its marker (롯데웰푸드, 케이티스카이라이프).
 NAME_LETTERS = 20
-# A firm's name ends where a particle (or nothing Korean) follows: "롯데웰푸드와" names 롯데웰푸드.
+# A name ends where a particle (or nothing Korean) follows: "롯데웰푸드와" names 롯데웰푸드 and
+# "부산대학교와" 부산대학교, while "공사비" is no 공사.
 _NAME_END = r"(?=(?:와|과|이|가|은|는|을|를|의|에서|에|도|으로|로)?(?:[^가-힣A-Za-z]|$))"
 
 
@@ -77,7 +78,7 @@ def compile_patterns(alternate: Callable[[Iterable[str]], str]) -> list[tuple[st
     # pattern tried the whole of a long unspaced run from every position, quadratic in its length.
     word = f"[가-힣A-Za-z]{{0,{NAME_LETTERS}}}"
     return [
-        (PUBLIC, re.compile(rf"(?:(?:{central}|{local}) )?[가-힣A-Za-z0-9]{{1,15}}(?:{public})(?![가-힣])")),
+        (PUBLIC, re.compile(rf"(?:(?:{central}|{local}) )?[가-힣A-Za-z0-9]{{1,15}}(?:{public}){_NAME_END}")),
         (CENTRAL, re.compile(rf"(?:{central})")),
         (
             PRIVATE,

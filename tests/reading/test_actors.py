@@ -28,6 +28,14 @@ def test_an_agency_named_after_its_government_is_the_agency():
     assert kinds == {"밀양시": LOCAL, "경상남도 수산자원연구소": PUBLIC, "고용노동부 광주고용센터": PUBLIC}
 
 
+def test_a_public_body_is_found_before_its_particle_and_not_inside_a_longer_word():
+    # Prose names partners with a particle after them; the lists of the report's tables do not.
+    assert _kinds("해운대구는 부산대학교와 빈 점포를 바꾸었다") == {"해운대구": LOCAL, "부산대학교": PUBLIC}
+    assert _kinds("한국전력공사와 전력 설비를 함께 관리한다") == {"한국전력공사": PUBLIC}
+    assert _kinds("수성구와 수성경찰서는 통학로를 정비했다") == {"수성구": LOCAL, "수성경찰서": PUBLIC}
+    assert _kinds("도로공사비와 복지센터장의 인건비를 줄였다") == {}
+
+
 def test_contest_organiser_is_not_a_partner():
     assert _kinds("행정안전부 주관 협업 우수사례 공모에 선정됨") == {}
     assert _kinds("행정안전부와 업무협약을 체결함") == {"행정안전부": CENTRAL}
