@@ -18,9 +18,9 @@ from pipeline.reading.lexicons import lexicon
 LOCAL, CENTRAL, PUBLIC, PRIVATE = "지자체", "중앙", "기타", "민간"
 # The most letters a firm's name may have on either side of its marker (롯데웰푸드, 케이티스카이라이프).
 NAME_LETTERS = 20
-# A name ends where a particle (or nothing Korean) follows: "롯데웰푸드와" names 롯데웰푸드 and
-# "부산대학교와" 부산대학교, while "공사비" is no 공사.
-_NAME_END = r"(?=(?:와|과|이|가|은|는|을|를|의|에서|에|도|으로|로)?(?:[^가-힣A-Za-z]|$))"
+# A name ends where a particle or two (or nothing Korean) follow: "롯데웰푸드와" names 롯데웰푸드,
+# "부산대학교와" 부산대학교 and "KT에서는" KT, while "공사비" is no 공사.
+_NAME_END = r"(?=(?:(?:와|과|이|가|은|는|을|를|의|에서|에게|에|도|으로|로)(?:는|은|의|도)?)?(?:[^가-힣A-Za-z]|$))"
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,9 @@ def compile_patterns(alternate: Callable[[Iterable[str]], str]) -> list[tuple[st
     central = alternate(lexicon("central_bodies"))
     public = alternate(lexicon("public_body_suffixes"))
     private = alternate(lexicon("private_markers"))
+    # A firm's name begins a word (용두산 holds no 두산), and a Latin one is not the start of a
+    # longer Latin word (KTX, GSEEK).
+    firm = rf"(?<![가-힣A-Za-z])(?:{alternate(lexicon('private_names'))})(?!(?<=[A-Za-z])[A-Za-z])"
     # A government's name followed by one of its agencies ("경상남도 수산자원연구소",
     # "고용노동부 광주고용센터") names the agency, which the report counts as 기타.
     # Every run of letters a pattern may take is bounded (NAME_LETTERS): unbounded, the firm
@@ -84,7 +87,7 @@ def compile_patterns(alternate: Callable[[Iterable[str]], str]) -> list[tuple[st
             PRIVATE,
             re.compile(
                 rf"(?:(?:\(주\)|㈜|주식회사)\s*[가-힣A-Za-z]{{1,{NAME_LETTERS}}}?{_NAME_END}"
-                rf"|{word}(?:{private}){word}?{_NAME_END}(?:\(주\)|㈜)?)"
+                rf"|(?:{word}(?:{private})|{firm}){word}?{_NAME_END}(?:\(주\)|㈜)?)"
             ),
         ),
         (LOCAL, re.compile(rf"(?<![가-힣])(?:{local})(?=$|[^가-힣]|[은는이가을를의와과에도로])")),
