@@ -75,6 +75,16 @@ def test_resource_sharing():
     assert detect_resource_sharing(_s("예산 공유는 없음")).decision == "X"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["청주시와 증평군은 광역 소각장을 함께 짓고 운영비를 인구 비율로 나누어 부담한다.", "성남시는 한국전력공사와 전력 설비를 함께 관리한다."],
+)
+def test_costs_split_and_plant_run_together_are_shared(text):
+    assert detect_resource_sharing(_s(text)).decision == "O"
+    # "함께" alone, without a resource, shares nothing.
+    assert detect_resource_sharing(_s("주민과 함께 축제를 열었다.")).decision == "X"
+
+
 def test_sustainability_done_partial_planned():
     assert detect_sustainability(_s(ORDINANCE)).decision == "O"
     assert detect_sustainability(_s(COOPERATIVE)).decision == "O"
