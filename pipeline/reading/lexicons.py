@@ -23,7 +23,7 @@ LISTS: dict[str, str] = {
     "central_bodies": "central government (ministries, agencies, offices, commissions of 2019-2020)",
     "public_body_suffixes": "name endings of other public bodies (기타): agencies, universities, institutes",
     "private_markers": "words of commercial partners (민간) that may close a longer name: 오산농협, 망원시장상인회",
-    "private_names": "firms' names (민간), which begin a word, as parts of a longer name: 롯데케미칼, LG유플러스",
+    "private_names": "firms' names and 민자 (민간): each begins a word and may start a longer name (롯데케미칼, LG유플러스)",
     "partner_markers": "words that present an actor named beside them as a partner",
     "award_markers": "words of contests and awards: a ministry named with them organised, not partnered",
     "plan_markers": "a sentence carrying one states a plan, not something done",
