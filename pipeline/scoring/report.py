@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.io import atomic_write_text
-from pipeline.scoring.score import CRITERIA, review_order
+from pipeline.scoring.score import CRITERIA, LEARNED, review_order
 
 _COLOURS = {
     "tech_applied": "#cfe8ff",
@@ -104,7 +104,7 @@ def _mark(value: str) -> str:
 def _how_found(span: dict) -> str:
     """How a sentence became evidence, for the highlight's tooltip: its cue and qualifier, or that
     no cue found it and the learned models read it that way."""
-    if span["status"] == "learned":
+    if span["status"] == LEARNED:
         return "모델 판단: 단서 규칙은 찾지 못했으나 모델이 이 쪽으로 읽은 문장"
     return f"{span['status']}: {span['cue']}"
 
