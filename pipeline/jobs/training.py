@@ -244,7 +244,7 @@ def _log_verdicts(mlflow, oof: dict, frame: pd.DataFrame, n: dict) -> None:
     import matplotlib.pyplot as plt
 
     from pipeline.modeling.calibration import reliability_table
-    from pipeline.modeling.plots import confusion_figure, reliability_figure
+    from pipeline.modeling.plots import confusion_figure, korean_font, reliability_figure
 
     # Each narrative with the verdict's out-of-fold label and P(O), for the notebook's worst errors.
     table = frame[["key", "title", "description"]].reset_index(drop=True)
@@ -257,9 +257,14 @@ def _log_verdicts(mlflow, oof: dict, frame: pd.DataFrame, n: dict) -> None:
         table[f"{label}.predicted"] = predicted
         labels = sorted(set(y) | {p for p in predicted if p is not None})
         matrix = confusion_matrix(y, predicted, labels=labels)
-        header = config.REVIEW_HEADERS.get(label, label)
+        # Without a CJK font matplotlib draws Hangul as empty boxes: the title falls back to English.
+        if korean_font():
+            header = config.REVIEW_HEADERS.get(label, label)
+            title, reliability_title = f"{header}: 판정 (교차검증, 서술 {n['narratives']}건)", f"{header}: 신뢰도 (교차검증)"
+        else:
+            title, reliability_title = f"{label}: verdict (out-of-fold, {n['narratives']} narratives)", f"{label}: reliability (out-of-fold)"
         mlflow.log_dict({"labels": labels, "matrix": matrix.tolist()}, f"evaluation/narratives/{label}/model_confusion.json")
-        fig = confusion_figure(matrix, labels, f"{header}: 판정 (교차검증, 서술 {n['narratives']}건)")
+        fig = confusion_figure(matrix, labels, title)
         mlflow.log_figure(fig, f"evaluation/narratives/{label}/model_confusion.png")
         plt.close(fig)
         p_yes = by_name["model"].get("p_yes")
@@ -268,7 +273,7 @@ def _log_verdicts(mlflow, oof: dict, frame: pd.DataFrame, n: dict) -> None:
         if p_yes is not None and labels == [config.MARK_YES, config.MARK_NO]:
             p = np.asarray(p_yes, dtype=float)
             reliability = reliability_table(y, np.column_stack([p, 1 - p]), labels)
-            fig = reliability_figure({"model": reliability}, f"{header}: 신뢰도 (교차검증)")
+            fig = reliability_figure({"model": reliability}, reliability_title)
             mlflow.log_figure(fig, f"evaluation/narratives/{label}/reliability.png")
             plt.close(fig)
     mlflow.log_text(table.to_csv(index=False), "evaluation/narratives/oof_predictions.csv")
