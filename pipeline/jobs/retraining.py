@@ -9,12 +9,13 @@
 3. The rule (`decide`), on those held-out folds only: the primary metric is the mean over the
    title targets of macro-F1 on the trusted cases of each held-out fold. The challenger is
    promoted unless
-   - its mean paired fold difference to the champion is below -PROMOTION_Z standard errors, or
+   - its mean paired fold difference to the champion is below -PROMOTION_Z standard errors and
+     below -PROMOTION_MIN_DROP, or
    - the reviewed labels agree with the champion's out-of-fold probabilities no better than
      shuffled labels do (permutation test, p > LABEL_SIGNAL_ALPHA), or
    - the narrative recipe with this version's narratives is worse beyond noise than without them
      (mean over the narrative labels of accuracy on the trusted narratives of each held-out fold,
-     paired by fold, below -PROMOTION_Z standard errors), or
+     paired by fold, below -PROMOTION_Z standard errors and -PROMOTION_MIN_DROP), or
    - its narrative accuracy on the 23 case studies (mean over the labels) falls by more than
      PROMOTION_NARRATIVE_SLACK narratives in 23, when both models were measured there (a
      retraining does not re-measure narrative models it fits on unchanged narratives), or
@@ -26,6 +27,8 @@
    title, its narrative side and the combiner on the report's narratives plus every reviewed row
    with a description), in a folder of its own, logged, registered (alias `challenger`) and
    installed by `promotion.promote`: `models/` and @champion switch together or not at all.
+   What the champion was trained without (`collab train --exclude`) every challenger is trained
+   without too, unless a reviewer returns those cases: then they come back as reviewed rows.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from pipeline import config, tracking
 from pipeline.artifacts import load_bundle, read_manifest
 from pipeline.data import labelled
 from pipeline.data.entries import InputError
-from pipeline.data.narrative_corpus import with_reviewed
+from pipeline.data.narrative_corpus import with_reviewed, without_groups
 from pipeline.data.reviewed import Reviewed
 from pipeline.jobs.promotion import challenger_dir, promote, retraining_lock, roll_back
 from pipeline.jobs.training import fit_and_log, log_common, log_evaluation, narrative_training_data, set_alias
@@ -196,6 +199,11 @@ def paired_noise(diffs: np.ndarray) -> tuple[float, float, float]:
     return float(diffs.mean()), se, -config.PROMOTION_Z * se
 
 
+def worse(mean: float, threshold: float) -> bool:
+    """Worse beyond noise (below `threshold`) and by more than PROMOTION_MIN_DROP."""
+    return mean < threshold and mean < -config.PROMOTION_MIN_DROP
+
+
 def narrative_rule(comparison: dict | None) -> dict:
     """The narrative side's rule: per fold, the mean over labels of challenger minus champion
     accuracy on the trusted narratives held out; worse beyond noise below -PROMOTION_Z standard
@@ -212,7 +220,7 @@ def narrative_rule(comparison: dict | None) -> dict:
         "folds": len(diffs),
         "rows_on_trial": comparison["rows_on_trial"],
         "per_label": {k: round(v, 4) for k, v in comparison["per_label"].items()},
-        "passes": mean >= threshold,
+        "passes": not worse(mean, threshold),
     }
 
 
@@ -238,7 +246,7 @@ def decide(
             t: round(r.summary()["model"][f"{PRIMARY}_mean"] - r.summary()["champion"][f"{PRIMARY}_mean"], 4)
             for t, r in results.items()
         },
-        "passes": mean >= threshold,
+        "passes": not worse(mean, threshold),
     }
     narratives: dict = {}
     before, after = narrative_mean(champion_narratives), narrative_mean(challenger_narratives)
@@ -254,10 +262,14 @@ def decide(
     reasons = []
     if primary["passes"]:
         reasons.append(
-            f"macro-F1 {mean:+.3f} (threshold {threshold:+.3f} = -{config.PROMOTION_Z:g} SE): not worse beyond noise"
+            f"macro-F1 {mean:+.3f} (threshold {threshold:+.3f} = -{config.PROMOTION_Z:g} SE, "
+            f"or a loss under {config.PROMOTION_MIN_DROP:g}): not worse beyond noise"
         )
     else:
-        reasons.append(f"macro-F1 {mean:+.3f} is below {threshold:+.3f} (-{config.PROMOTION_Z:g} SE): worse beyond noise")
+        reasons.append(
+            f"macro-F1 {mean:+.3f} is below {threshold:+.3f} (-{config.PROMOTION_Z:g} SE) "
+            f"and {-config.PROMOTION_MIN_DROP:+.3f}: worse beyond noise"
+        )
     labels = labels or {}
     if labels and not labels["passes"]:
         reasons.append(
@@ -277,9 +289,15 @@ def decide(
         narratives["reviewed"] = reviewed_narratives
         m, t = reviewed_narratives["challenger_minus_champion"], reviewed_narratives["threshold"]
         if reviewed_narratives["passes"]:
-            reasons.append(f"narrative accuracy on trusted narratives {m:+.3f} (threshold {t:+.3f}): not worse beyond noise")
+            reasons.append(
+                f"narrative accuracy on trusted narratives {m:+.3f} (threshold {t:+.3f}, or a loss under "
+                f"{config.PROMOTION_MIN_DROP:g}): not worse beyond noise"
+            )
         else:
-            reasons.append(f"narrative accuracy on trusted narratives {m:+.3f} is below {t:+.3f}: worse beyond noise")
+            reasons.append(
+                f"narrative accuracy on trusted narratives {m:+.3f} is below {t:+.3f} and {-config.PROMOTION_MIN_DROP:+.3f}: "
+                "worse beyond noise"
+            )
     per_label = per_label_rule(results)
     for target, rule in per_label.items():
         if not rule["passes"]:
@@ -424,6 +442,12 @@ def retrain(
 def _retrain(reviewed, base_cases, labelled_dir, models_dir, repeats, folds, seed, force) -> RetrainOutcome:
     champion_manifest = read_manifest(models_dir)
     champion, _ = load_bundle(models_dir)  # refuse a damaged champion before any work
+    # A champion trained with `collab train --exclude` keeps its exclusion in every challenger:
+    # otherwise a retraining would learn the excluded cases' titles and narratives from the
+    # report, and text kept apart to measure the product would be scored by a model trained on it.
+    excluded = champion_manifest.get("excluded") or {}
+    if excluded:
+        base_cases = without_groups(base_cases, set(excluded["title_groups"]))
     recover_stale_versions(labelled_dir)
     if reviewed.accepted.empty:
         raise InputError(f"{reviewed.source.name}: no marked row can be used ({len(reviewed.rejected)} left out)")
@@ -441,7 +465,7 @@ def _retrain(reviewed, base_cases, labelled_dir, models_dir, repeats, folds, see
 
     try:
         with terminate_as_interrupt():
-            outcome = _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, labelled_dir, models_dir, repeats, folds, seed, force)
+            outcome = _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, labelled_dir, models_dir, repeats, folds, seed, force, excluded)
     except BaseException as error:
         # The version stays on disk for the record; it never trains anything.
         labelled.record_decision(labelled_dir, version["version"], labelled.FAILED, decision=f"retraining failed: {error!r}")
@@ -458,7 +482,7 @@ def _retrain(reviewed, base_cases, labelled_dir, models_dir, repeats, folds, see
     return outcome
 
 
-def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, labelled_dir, models_dir, repeats, folds, seed, force) -> RetrainOutcome:
+def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info, labelled_dir, models_dir, repeats, folds, seed, force, excluded) -> RetrainOutcome:
     """The MLflow run of one retraining: compare, fit and register the challenger, decide, promote."""
     mlflow = tracking.setup()
     with mlflow.start_run(run_name="retrain") as run:
@@ -476,6 +500,9 @@ def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info
             }
         )
         log_common(mlflow, cases, repeats, folds, seed, list(config.TARGETS), data_info)
+        if excluded:
+            mlflow.log_params({"excluded_ids_sha256": excluded["ids_sha256"], "excluded_ids": excluded["ids"]})
+            mlflow.log_dict(excluded, "excluded.json")
         mlflow.log_metrics(
             {
                 "reviewed.rows_read": reviewed.rows_read,
@@ -490,7 +517,8 @@ def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info
         log_evaluation(mlflow, results, cases)
         # The narrative side learns from the report's narratives and every reviewed row with a
         # description; the rows of this version are on trial against the trusted ones.
-        narrative_frame = with_reviewed(narrative_training_data()[0], cases)
+        kept_apart = (set(excluded["title_groups"]), set(excluded["split_groups"])) if excluded else None
+        narrative_frame = with_reviewed(narrative_training_data(kept_apart)[0], cases)
         readings = read_narratives(narrative_frame)
         on_trial = narrative_frame["key"].isin(["R" + i for i in cases.loc[~champion_rows, "id"].astype(str)]).to_numpy()
         comparison = None
@@ -516,7 +544,8 @@ def _judge(reviewed, cases, champion_rows, champion_manifest, version, data_info
         if decision.promote:
             folder = challenger_dir(models_dir, version["version"])
             challenger = fit_and_log(
-                mlflow, run, cases, list(config.TARGETS), folder, seed, results, data_info, narrative=(narrative_frame, readings)
+                mlflow, run, cases, list(config.TARGETS), folder, seed, results, data_info, narrative=(narrative_frame, readings),
+                excluded=excluded,
             )
             registered = str(challenger["registered_version"])
             set_alias(mlflow, config.CHALLENGER_ALIAS, registered)

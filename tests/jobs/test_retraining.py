@@ -143,13 +143,18 @@ def test_a_corrected_file_retrains_and_promotes(trained, split, store):
     assert all(r["passes"] for r in outcome.decision.columns.values()) and set(outcome.decision.per_label) == set(config.TARGETS)
     # The reviewed narratives train the challenger's narrative side, and are judged on trial.
     assert outcome.decision.narratives["reviewed"]["rows_on_trial"] == told
-    assert outcome.challenger_manifest["narrative_data"]["rows"] == 286 + told
+    # What the champion was trained without (conftest EXCLUDED_IDS) the challenger is too: its
+    # narratives are the champion's plus the reviewed ones, its titles the champion's plus theirs.
+    champion = trained[2]
+    assert champion["excluded"]["split_groups"]
+    assert outcome.challenger_manifest["excluded"] == champion["excluded"]
+    assert outcome.challenger_manifest["narrative_data"]["rows"] == champion["narrative_data"]["rows"] + told < 286 + told
     new = outcome.challenger_manifest["registered_version"]
     assert aliases() == {config.MODEL_ALIAS: new, config.CHALLENGER_ALIAS: new}
     installed = read_manifest(models)
     assert installed["mlflow_run_id"] == outcome.challenger_manifest["mlflow_run_id"]
     assert installed["data"]["labelled_versions"] == [1]
-    assert installed["data"]["rows"] == len(split[0]) + len(split[1]) - 1
+    assert installed["data"]["rows"] == champion["data"]["rows"] + len(split[1]) - 1 < len(split[0]) + len(split[1]) - 1
     load_bundle(models)  # the installed bundle matches its manifest
     [entry] = labelled.read_index(data)
     assert entry["status"] == labelled.PROMOTED and entry["source"] == "reviewed.xlsx"
@@ -184,6 +189,9 @@ NARRATIVES = {label: {"accuracy": 0.8, "n": 23} for label in ("service_field", "
 def test_the_rule_tolerates_noise_but_not_a_consistent_loss():
     noisy = {"a": _result("a", [0.60, 0.50, 0.58], [0.55, 0.56, 0.59])}  # mean -0.007, large spread
     assert decide(noisy, NARRATIVES, NARRATIVES).status == labelled.PROMOTED
+    # A consistent loss too small to refuse a year's corrections for (PROMOTION_MIN_DROP).
+    slightly = {"a": _result("a", [0.548, 0.558, 0.568], [0.55, 0.56, 0.57])}  # -0.002 in every fold
+    assert decide(slightly, NARRATIVES, NARRATIVES).status == labelled.PROMOTED
     worse = {"a": _result("a", [0.50, 0.51, 0.52], [0.55, 0.56, 0.57])}  # -0.05 in every fold
     decision = decide(worse, NARRATIVES, NARRATIVES)
     assert decision.status == labelled.REFUSED and "worse beyond noise" in decision.reason
@@ -209,6 +217,8 @@ def test_the_rule_refuses_reviewed_narratives_that_make_the_narrative_side_worse
 
     assert decide(same, {}, {}, narrative_comparison=None).status == labelled.PROMOTED
     assert decide(same, {}, {}, narrative_comparison=comparison([0.62, 0.57, 0.61])).status == labelled.PROMOTED
+    # -0.0014 in every fold, as on a simulated half-reviewed year: beyond noise, not beyond 0.01.
+    assert decide(same, {}, {}, narrative_comparison=comparison([0.5986, 0.5986, 0.5986])).status == labelled.PROMOTED
     decision = decide(same, {}, {}, narrative_comparison=comparison([0.55, 0.54, 0.56]))
     assert decision.status == labelled.REFUSED and "trusted narratives -0.050" in decision.reason
 
