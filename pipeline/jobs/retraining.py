@@ -207,7 +207,7 @@ def worse(mean: float, threshold: float) -> bool:
 def narrative_rule(comparison: dict | None) -> dict:
     """The narrative side's rule: per fold, the mean over labels of challenger minus champion
     accuracy on the trusted narratives held out; worse beyond noise below -PROMOTION_Z standard
-    errors of the mean. Empty when no reviewed row brought a narrative."""
+    errors of the mean and -PROMOTION_MIN_DROP (`worse`). Empty when no reviewed row brought a narrative."""
     if not comparison:
         return {}
     diffs = np.array([np.mean([f["challenger"][k] - f["champion"][k] for k in f["champion"]]) for f in comparison["folds"]])
