@@ -57,7 +57,7 @@ bench-learning: $(STAMP)
 	$(BIN)/python bench/bench_learning.py
 
 ## Narratives kept apart by `collab train --exclude`, half of them reviewed through `collab retrain --add`:
-## the other half's accuracy before and after (about 6 min).
+## the other half's accuracy before and after (about 4 min).
 bench-kept-apart: $(STAMP)
 	$(BIN)/python bench/bench_kept_apart.py
 

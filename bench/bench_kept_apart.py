@@ -7,7 +7,7 @@ after. Everything runs in a temporary project root (COLLAB_ROOT) with its own mo
 store, so this project's champion is untouched. Prints each label's accuracy (and ROC-AUC for
 the criteria) on the untouched half before and after, and the retraining's decision.
 
-    .venv/bin/python bench/bench_kept_apart.py [--projects 100] [--seed 7]   # about 6 min on 2 cores
+    .venv/bin/python bench/bench_kept_apart.py [--projects 100] [--seed 7]   # about 4 min on 2 cores
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def collab(root: Path, *args: str) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")}
     done = subprocess.run(command, env=env | {"COLLAB_ROOT": str(root)}, cwd=root, capture_output=True, text=True)
     if done.returncode:
-        sys.exit(f"{' '.join(args[:1])} failed:\n{done.stderr[-2000:]}")
+        sys.exit(f"collab {args[0]} failed:\n{done.stderr[-2000:]}")
     return done.stdout
 
 
@@ -98,7 +98,7 @@ def main() -> None:
     print(f"{'on the untouched half':28s} {'before':>8s} {'after':>8s}")
     for key in before:
         print(f"{key:28s} {before[key]:8.3f} {after[key]:8.3f}")
-    mean = [np.mean([figures_[label] for label in NARRATIVE_LABELS]) for figures_ in (before, after)]
+    mean = [np.mean([found[label] for label in NARRATIVE_LABELS]) for found in (before, after)]
     print(f"{'mean accuracy':28s} {mean[0]:8.3f} {mean[1]:8.3f}")
 
 

@@ -141,7 +141,7 @@ def per_label_rule(results: dict[str, TargetResult]) -> dict[str, dict]:
             "challenger_minus_champion": round(mean, 4),
             "standard_error": round(se, 4),
             "threshold": round(threshold, 4),
-            "passes": not (mean < threshold and mean < -config.PROMOTION_LABEL_MIN_DROP),
+            "passes": not worse(mean, threshold, config.PROMOTION_LABEL_MIN_DROP),
         }
     return out
 
@@ -199,9 +199,9 @@ def paired_noise(diffs: np.ndarray) -> tuple[float, float, float]:
     return float(diffs.mean()), se, -config.PROMOTION_Z * se
 
 
-def worse(mean: float, threshold: float) -> bool:
-    """Worse beyond noise (below `threshold`) and by more than PROMOTION_MIN_DROP."""
-    return mean < threshold and mean < -config.PROMOTION_MIN_DROP
+def worse(mean: float, threshold: float, min_drop: float = config.PROMOTION_MIN_DROP) -> bool:
+    """Worse beyond noise (below `threshold`) and by more than `min_drop`."""
+    return mean < threshold and mean < -min_drop
 
 
 def narrative_rule(comparison: dict | None) -> dict:
